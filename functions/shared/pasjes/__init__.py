@@ -1,0 +1,1 @@
+"""Pasjesportaal: digital passes for qualification holders of training institutes."""

@@ -1,0 +1,173 @@
+"""Every failure a user can meet, each with its HTTP status and a stable code.
+
+The API layer maps these to responses in one place (`pasjes.api`); nothing else decides statuses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+
+class PortalError(Exception):
+    status: ClassVar[int] = 400
+    code: ClassVar[str] = "bad_request"
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+    def body(self) -> dict[str, Any]:
+        return {"message": self.message, "code": self.code, **self.details}
+
+
+class Unauthenticated(PortalError):
+    status = 401
+    code = "unauthenticated"
+
+
+class InvalidParameter(PortalError):
+    code = "invalid_parameter"
+
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(message, parameter=parameter)
+
+
+class UnknownParameter(PortalError):
+    code = "unknown_parameter"
+
+    def __init__(self, parameters: Sequence[str]) -> None:
+        names = ", ".join(sorted(parameters))
+        super().__init__(f"Unknown parameter(s): {names}.", parameters=sorted(parameters))
+
+
+class InvalidBody(PortalError):
+    code = "invalid_body"
+
+
+class InvalidCursor(PortalError):
+    code = "invalid_cursor"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The cursor is not valid for this search; start again without a cursor.",
+            parameter="cursor",
+        )
+
+
+class OrganisationRequired(PortalError):
+    code = "organisation_required"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "You are a contact person of several organisations: choose one with 'organisation'.",
+            parameter="organisation",
+        )
+
+
+class OrganisationNotFound(PortalError):
+    status = 404
+    code = "organisation_not_found"
+
+    def __init__(self) -> None:
+        super().__init__("No organisation with this id among your organisations.")
+
+
+class HolderNotFound(PortalError):
+    status = 404
+    code = "holder_not_found"
+
+    def __init__(self) -> None:
+        super().__init__("No qualification holder with this number at this organisation.")
+
+
+class HoldersNotFound(PortalError):
+    status = 404
+    code = "holders_not_found"
+
+    def __init__(self, numbers: Sequence[str]) -> None:
+        super().__init__(
+            f"{len(numbers)} qualification number(s) are not registered at this organisation.",
+            qualificationNumbers=list(numbers),
+        )
+
+
+class TooManyPasses(PortalError):
+    status = 422
+    code = "too_many_passes"
+
+    def __init__(self, count: int, limit: int) -> None:
+        super().__init__(
+            f"This request yields {count} passes; at most {limit} fit in one request. "
+            "Split the holders over several requests.",
+            passCount=count,
+            limit=limit,
+        )
+
+
+class NoPasses(PortalError):
+    status = 422
+    code = "no_passes"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "None of the chosen holders has a qualification matching the chosen "
+            "qualifications and expiry dates, so there is no pass to make."
+        )
+
+
+class IdempotencyKeyReused(PortalError):
+    status = 422
+    code = "idempotency_key_reused"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This Idempotency-Key was already used for a different request; use a new key."
+        )
+
+
+class RequestInProgress(PortalError):
+    status = 409
+    code = "request_in_progress"
+
+    def __init__(self) -> None:
+        super().__init__("A request with this Idempotency-Key is still being handled; retry soon.")
+
+
+class RequestNotFound(PortalError):
+    status = 404
+    code = "request_not_found"
+
+    def __init__(self) -> None:
+        super().__init__("No request with this id among your requests.")
+
+
+class RequestNotReady(PortalError):
+    status = 409
+    code = "request_not_ready"
+
+    def __init__(self, status: str) -> None:
+        super().__init__(
+            f"The passes of this request are not ready yet (status: {status}).", status=status
+        )
+
+
+class RequestExpired(PortalError):
+    status = 410
+    code = "request_expired"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This request's 7 days are over and its passes are gone; submit a new request."
+        )
+
+
+class RenderQueueUnavailable(PortalError):
+    status = 503
+    code = "queue_unavailable"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The request could not be queued for rendering and was not kept; try again shortly."
+        )

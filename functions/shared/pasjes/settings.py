@@ -1,0 +1,47 @@
+"""The one settings object, read from the environment the first time it is asked for."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+
+REQUEST_LIFETIME_DAYS = 7
+MAX_PASSES_PER_REQUEST = 250
+DOWNLOAD_URL_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class Settings:
+    region: str
+    organisations_table: str
+    contacts_table: str
+    holders_table: str
+    registrations_table: str
+    requests_table: str
+    idempotency_table: str
+    render_queue_url: str
+    passes_bucket: str
+    cursor_secret: str
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        env = os.environ
+        return cls(
+            region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-west-1",
+            organisations_table=env.get("ORGANISATIONS_TABLE", "pasjes-organisations"),
+            contacts_table=env.get("CONTACTS_TABLE", "pasjes-contacts"),
+            holders_table=env.get("HOLDERS_TABLE", "pasjes-holders"),
+            registrations_table=env.get("REGISTRATIONS_TABLE", "pasjes-registrations"),
+            requests_table=env.get("REQUESTS_TABLE", "pasjes-requests"),
+            idempotency_table=env.get("IDEMPOTENCY_TABLE", "pasjes-idempotency"),
+            render_queue_url=env.get("RENDER_QUEUE_URL", ""),
+            passes_bucket=env.get("PASSES_BUCKET", "pasjes-passes"),
+            # Signs paging cursors; a deployment sets it from Secrets Manager.
+            cursor_secret=env.get("CURSOR_SECRET", "local-development-cursor-secret"),
+        )
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings.from_env()

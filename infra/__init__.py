@@ -1,0 +1,1 @@
+"""What runs Pasjesportaal locally and operates it: tables, data import, the local stack."""

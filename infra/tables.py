@@ -1,0 +1,29 @@
+"""Create the portal's tables from their pynamodb models (the one definition of each table)."""
+
+from __future__ import annotations
+
+from pynamodb.models import Model
+
+from pasjes.dal.contacts import ContactModel
+from pasjes.dal.holders import HolderModel
+from pasjes.dal.idempotency import IdempotencyModel
+from pasjes.dal.organisations import OrganisationModel
+from pasjes.dal.registrations import RegistrationModel
+from pasjes.dal.requests import RequestModel
+
+MODELS: tuple[type[Model], ...] = (
+    OrganisationModel,
+    ContactModel,
+    HolderModel,
+    RegistrationModel,
+    RequestModel,
+    IdempotencyModel,
+)
+
+
+def create_tables() -> None:
+    """Create every table that does not exist yet, with its TTL attribute switched on."""
+    for model in MODELS:
+        if not model.exists():
+            model.create_table(wait=True)
+            model.update_ttl(ignore_update_ttl_errors=True)
