@@ -24,6 +24,20 @@ class RequestStatus(StrEnum):
     FAILED = "failed"
 
 
+class SortKey(StrEnum):
+    QUALIFICATION_NUMBER = "qualificationNumber"
+    NAME = "name"
+    BIRTH_DATE = "birthDate"
+    EXPIRY_DATE = "expiryDate"
+    STATUS = "status"
+    EXTERNAL_NUMBER = "externalNumber"
+
+
+class SortOrder(StrEnum):
+    ASC = "asc"
+    DESC = "desc"
+
+
 @dataclass(frozen=True)
 class ExamType:
     code: str
@@ -118,3 +132,10 @@ class PassRequest:
     ready_at: datetime | None = None
     zip_size: int | None = None
     error: str | None = None
+
+
+def status_of(expiry_date: date | None, *, today: date) -> HolderStatus:
+    """Derived on every read, so a status is never stored stale."""
+    if expiry_date is not None and expiry_date >= today:
+        return HolderStatus.VALID
+    return HolderStatus.EXPIRED

@@ -30,8 +30,8 @@ class Unauthenticated(PortalError):
 class InvalidParameter(PortalError):
     code = "invalid_parameter"
 
-    def __init__(self, parameter: str, message: str) -> None:
-        super().__init__(message, parameter=parameter)
+    def __init__(self, parameter: str, problem: str) -> None:
+        super().__init__(f"Parameter '{parameter}': {problem}", parameter=parameter)
 
 
 class UnknownParameter(PortalError):

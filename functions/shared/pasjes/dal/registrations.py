@@ -48,8 +48,8 @@ def _to_row(item: RegistrationModel) -> HolderRow:
         birth_date=date.fromisoformat(item.birth_date),
         expiry_date=date.fromisoformat(item.expiry_date) if item.expiry_date else None,
         external_number=item.external_number,
-        exam_types=tuple(item.exam_types),
-        exam_numbers=tuple(item.exam_numbers),
+        exam_types=tuple(str(t) for t in item.exam_types),
+        exam_numbers=tuple(str(n) for n in item.exam_numbers),
     )
 
 

@@ -147,7 +147,7 @@ def _to_domain(item: RequestModel, *, with_passes: bool) -> PassRequest:
         reference=item.reference,
         holder_count=int(item.holder_count),
         pass_count=int(item.pass_count),
-        skipped=tuple(item.skipped),
+        skipped=tuple(str(n) for n in item.skipped),
         created_at=item.created_at,
         expires_at=item.expires_at,
         status=RequestStatus(item.status),
@@ -238,4 +238,3 @@ def mark_failed(request_id: str, reason: str) -> bool:
         status=RequestStatus.FAILED.value,
         error=reason,
     )
-

@@ -1,0 +1,115 @@
+"""What every API function shares: the resolver, who the caller is, and errors → HTTP.
+
+Each failure a user can meet is a `PortalError`; this module is the one place that turns
+errors into responses, so a route never catches anything itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any, cast
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.api_gateway import BaseRouter
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyValidationError,
+)
+
+from pasjes.errors import (
+    IdempotencyKeyReused,
+    InvalidBody,
+    InvalidParameter,
+    PortalError,
+    RequestInProgress,
+    Unauthenticated,
+    UnknownParameter,
+)
+
+logger = Logger()
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The signed-in contact person, as the Cognito authorizer vouches for them."""
+
+    sub: str
+    email: str
+
+
+def _error_response(status: int, body: dict[str, Any]) -> Response[dict[str, Any]]:
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body)
+
+
+def _validation_error(error: RequestValidationError) -> PortalError:
+    """Name the first offending parameter; pydantic's message says what is wrong with it."""
+    first = error.errors()[0] if error.errors() else {}
+    location = [str(part) for part in first.get("loc", ())]
+    message = str(first.get("msg", "is not valid"))
+    if location[:1] == ["body"]:
+        field = ".".join(location[1:])
+        if first.get("type") == "json_invalid" or not field:
+            return InvalidBody("The request body is not valid JSON of the expected shape.")
+        return InvalidBody(f"Field '{field}': {message}.", field=field)
+    parameter = location[-1] if location else "request"
+    return InvalidParameter(parameter, f"{message}.")
+
+
+def make_resolver() -> APIGatewayRestResolver:
+    app = APIGatewayRestResolver(enable_validation=True)
+
+    @app.exception_handler(PortalError)
+    def portal_error(error: PortalError) -> Response[dict[str, Any]]:
+        return _error_response(error.status, error.body())
+
+    @app.exception_handler(RequestValidationError)
+    def validation_error(error: RequestValidationError) -> Response[dict[str, Any]]:
+        portal = _validation_error(error)
+        return _error_response(portal.status, portal.body())
+
+    @app.exception_handler(IdempotencyValidationError)
+    def key_reused(_: IdempotencyValidationError) -> Response[dict[str, Any]]:
+        return portal_error(IdempotencyKeyReused())
+
+    @app.exception_handler(IdempotencyAlreadyInProgressError)
+    def key_in_progress(_: IdempotencyAlreadyInProgressError) -> Response[dict[str, Any]]:
+        return portal_error(RequestInProgress())
+
+    @app.not_found
+    def route_not_found(_: NotFoundError) -> Response[dict[str, Any]]:
+        return _error_response(
+            HTTPStatus.NOT_FOUND, {"message": "No such endpoint.", "code": "route_not_found"}
+        )
+
+    @app.exception_handler(Exception)
+    def unexpected(error: Exception) -> Response[dict[str, Any]]:
+        logger.exception("Unhandled error")
+        return _error_response(
+            HTTPStatus.INTERNAL_SERVER_ERROR,
+            {"message": "Something went wrong on our side; try again.", "code": "internal_error"},
+        )
+
+    return app
+
+
+def current_caller(router: BaseRouter) -> Caller:
+    event = cast(APIGatewayProxyEvent, router.current_event)
+    claims = event.request_context.authorizer.claims or {}
+    sub = claims.get("sub")
+    if not sub:
+        raise Unauthenticated("Sign in first: this request carries no valid ID token.")
+    return Caller(sub=str(sub), email=str(claims.get("email", "")))
+
+
+def reject_unknown_parameters(router: BaseRouter, allowed: Collection[str]) -> None:
+    """API Gateway passes any query parameter through; a typo must not silently do nothing."""
+    given = router.current_event.query_string_parameters or {}
+    unknown = [name for name in given if name not in allowed]
+    if unknown:
+        raise UnknownParameter(unknown)

@@ -1,0 +1,136 @@
+"""Download requests: which passes a selection yields, who may see a request, and its life."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from pasjes.domain import (
+    Holder,
+    HolderRow,
+    Organisation,
+    Pass,
+    PassRequest,
+    QualificationType,
+    RequestStatus,
+)
+from pasjes.errors import (
+    HoldersNotFound,
+    NoPasses,
+    RequestExpired,
+    RequestNotFound,
+    RequestNotReady,
+    TooManyPasses,
+)
+from pasjes.settings import MAX_PASSES_PER_REQUEST, REQUEST_LIFETIME_DAYS
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_request_id() -> str:
+    """128 random bits: a request id cannot be guessed from another one."""
+    return secrets.token_urlsafe(16)
+
+
+def zip_key(request_id: str) -> str:
+    return f"requests/{request_id}.zip"
+
+
+def render_message(request_id: str) -> str:
+    return json.dumps({"requestId": request_id})
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the contact person chose before 'Dien verzoek in'."""
+
+    organisation: Organisation
+    qualification_numbers: Sequence[str]
+    qualification_codes: frozenset[str] = frozenset()
+    expiry_dates: frozenset[date] = frozenset()
+    reference: str | None = None
+
+
+def passes_of(holder: Holder, row: HolderRow, selection: Selection) -> list[Pass]:
+    """One pass per chosen qualification; a diploma's pass always lists the modules held.
+
+    Choosing only a diploma's code ("only the diploma") leaves its modules without passes of
+    their own, while they still appear on the diploma's pass.
+    """
+    codes, dates = selection.qualification_codes, selection.expiry_dates
+    return [
+        Pass(
+            qualification_number=holder.qualification_number,
+            name=holder.name,
+            birth_date=holder.birth_date,
+            external_number=row.external_number,
+            qualification=q,
+            modules=holder.modules_of(q.code) if q.type is QualificationType.DIPLOMA else (),
+        )
+        for q in holder.qualifications
+        if (not codes or q.code in codes) and (not dates or q.expiry_date in dates)
+    ]
+
+
+def plan_request(
+    selection: Selection,
+    *,
+    owner_sub: str,
+    rows: Mapping[str, HolderRow],
+    holders: Mapping[str, Holder],
+    now: datetime,
+) -> PassRequest:
+    """The request a selection makes; `rows` are the holders registered at the organisation."""
+    missing = [n for n in selection.qualification_numbers if n not in rows or n not in holders]
+    if missing:
+        raise HoldersNotFound(missing)
+    passes: list[Pass] = []
+    skipped: list[str] = []
+    for number in selection.qualification_numbers:
+        found = passes_of(holders[number], rows[number], selection)
+        passes.extend(found)
+        if not found:
+            skipped.append(number)
+    if not passes:
+        raise NoPasses()
+    if len(passes) > MAX_PASSES_PER_REQUEST:
+        raise TooManyPasses(len(passes), MAX_PASSES_PER_REQUEST)
+    return PassRequest(
+        id=new_request_id(),
+        owner_sub=owner_sub,
+        organisation=Organisation(id=selection.organisation.id, name=selection.organisation.name),
+        reference=selection.reference or None,
+        holder_count=len(selection.qualification_numbers) - len(skipped),
+        pass_count=len(passes),
+        skipped=tuple(skipped),
+        created_at=now,
+        expires_at=now + timedelta(days=REQUEST_LIFETIME_DAYS),
+        passes=tuple(passes),
+    )
+
+
+def listed_since(now: datetime) -> datetime:
+    """Requests older than this are past their 7 days and no longer listed."""
+    return now - timedelta(days=REQUEST_LIFETIME_DAYS)
+
+
+def owned_request(request: PassRequest | None, *, caller_sub: str, now: datetime) -> PassRequest:
+    """The caller's own, unexpired request; anyone else's looks nonexistent."""
+    if request is None or request.owner_sub != caller_sub:
+        raise RequestNotFound()
+    if now >= request.expires_at:
+        raise RequestExpired()
+    return request
+
+
+def downloadable(request: PassRequest) -> PassRequest:
+    if request.status is not RequestStatus.READY:
+        raise RequestNotReady(request.status.value)
+    return request
