@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -23,6 +24,11 @@ from pasjes.domain import (
 )
 from pasjes.settings import get_settings
 from pasjes.text import name_key
+
+# Powertools reads these when a handler module is imported, before any fixture runs.
+os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "pasjesportaal")
+os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "PasjesportaalTest")
+os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
 
 EVENTS = Path(__file__).resolve().parent.parent / "events"
 REGION = "eu-west-1"
@@ -135,9 +141,6 @@ def aws_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
     monkeypatch.setenv("AWS_REGION", REGION)
-    monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
-    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "PasjesportaalTest")
-    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "pasjesportaal")
     monkeypatch.setenv("PASSES_BUCKET", "pasjes-test-passes")
     monkeypatch.setenv("CURSOR_SECRET", "test-secret")
     get_settings.cache_clear()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pasjes.api import current_caller, make_resolver, reject_unknown_parameters
+from pasjes.api import current_caller, make_resolver, reject_unknown_parameters, resolve
 from pasjes.api_models import Download, RequestId, RequestList, RequestOut
 from pasjes.aws import s3_client
 from pasjes.dal import requests
@@ -77,5 +77,5 @@ app.include_router(router)
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
-def handler(event: dict[str, object], context: LambdaContext) -> dict[str, object]:
-    return app.resolve(event, context)
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return resolve(app, event, context)

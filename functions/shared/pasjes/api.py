@@ -6,6 +6,7 @@ errors into responses, so a route never catches anything itself.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -33,6 +34,7 @@ from pasjes.errors import (
 )
 
 logger = Logger()
+_NO_TOKEN = Unauthenticated("Sign in first: this request carries no valid ID token.")
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,10 @@ class Caller:
 
 def _error_response(status: int, body: dict[str, Any]) -> Response[dict[str, Any]]:
     return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body)
+
+
+def _portal_response(error: PortalError) -> Response[dict[str, Any]]:
+    return _error_response(error.status, error.body())
 
 
 def _validation_error(error: RequestValidationError) -> PortalError:
@@ -66,20 +72,19 @@ def make_resolver() -> APIGatewayRestResolver:
 
     @app.exception_handler(PortalError)
     def portal_error(error: PortalError) -> Response[dict[str, Any]]:
-        return _error_response(error.status, error.body())
+        return _portal_response(error)
 
     @app.exception_handler(RequestValidationError)
     def validation_error(error: RequestValidationError) -> Response[dict[str, Any]]:
-        portal = _validation_error(error)
-        return _error_response(portal.status, portal.body())
+        return _portal_response(_validation_error(error))
 
     @app.exception_handler(IdempotencyValidationError)
     def key_reused(_: IdempotencyValidationError) -> Response[dict[str, Any]]:
-        return portal_error(IdempotencyKeyReused())
+        return _portal_response(IdempotencyKeyReused())
 
     @app.exception_handler(IdempotencyAlreadyInProgressError)
     def key_in_progress(_: IdempotencyAlreadyInProgressError) -> Response[dict[str, Any]]:
-        return portal_error(RequestInProgress())
+        return _portal_response(RequestInProgress())
 
     @app.not_found
     def route_not_found(_: NotFoundError) -> Response[dict[str, Any]]:
@@ -98,12 +103,27 @@ def make_resolver() -> APIGatewayRestResolver:
     return app
 
 
+def resolve(app: APIGatewayRestResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Who is asking comes before what they ask, as with API Gateway's own authorizer: without
+    claims, answer 401 before any validation error could describe the endpoint."""
+    claims = ((event.get("requestContext") or {}).get("authorizer") or {}).get("claims") or {}
+    if not claims.get("sub"):
+        error = _NO_TOKEN
+        return {
+            "statusCode": error.status,
+            "headers": {"Content-Type": content_types.APPLICATION_JSON},
+            "body": json.dumps(error.body()),
+            "isBase64Encoded": False,
+        }
+    return app.resolve(event, context)
+
+
 def current_caller(router: BaseRouter) -> Caller:
     event = cast(APIGatewayProxyEvent, router.current_event)
     claims = event.request_context.authorizer.claims or {}
     sub = claims.get("sub")
     if not sub:
-        raise Unauthenticated("Sign in first: this request carries no valid ID token.")
+        raise _NO_TOKEN
     return Caller(sub=str(sub), email=str(claims.get("email", "")))
 
 

@@ -23,6 +23,7 @@ class Settings:
     render_queue_url: str
     passes_bucket: str
     cursor_secret: str
+    max_receives: int
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -39,6 +40,8 @@ class Settings:
             passes_bucket=env.get("PASSES_BUCKET", "pasjes-passes"),
             # Signs paging cursors; a deployment sets it from Secrets Manager.
             cursor_secret=env.get("CURSOR_SECRET", "local-development-cursor-secret"),
+            # The render queue's maxReceiveCount: the last delivery marks a request failed.
+            max_receives=int(env.get("MAX_RECEIVES", "3")),
         )
 
 

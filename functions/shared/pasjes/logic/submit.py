@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.idempotency import (
@@ -87,7 +87,7 @@ def _idempotent_submit() -> Callable[..., dict[str, Any]]:
         result = submit(owner_sub=command["sub"], body=body, send=send, now=now)
         return result.model_dump(mode="json", by_alias=True)
 
-    return submit_once
+    return cast(Callable[..., dict[str, Any]], submit_once)
 
 
 def submit_idempotently(

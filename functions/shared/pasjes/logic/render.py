@@ -1,0 +1,76 @@
+"""Rendering a request: its passes into one ZIP in S3, and its status from pending to ready.
+
+Every step is safe to repeat: SQS may deliver a message twice, and a redelivery must neither
+make a second ZIP (the key is fixed per request) nor move a ready request back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from aws_lambda_powertools import Logger
+from pydantic import BaseModel, ConfigDict, Field
+
+from pasjes.aws import s3_client
+from pasjes.dal import requests
+from pasjes.domain import Pass, RequestStatus
+from pasjes.logic.requests import Clock, utc_now, zip_key
+from pasjes.render.archive import build_zip
+from pasjes.settings import get_settings
+
+logger = Logger()
+ZipBuilder = Callable[[Sequence[Pass]], bytes]
+ZipStore = Callable[[str, bytes], None]
+FAILED_REASON = (
+    "The passes could not be made. Submit the request again; if it fails again, contact us."
+)
+
+
+class RenderMessage(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    request_id: str = Field(alias="requestId", pattern=r"^[A-Za-z0-9_-]{16,64}$")
+
+
+class UnknownRequestError(Exception):
+    """A message for a request that does not exist: a poison message, left to the DLQ."""
+
+
+def store_in_bucket(key: str, data: bytes) -> None:
+    s3_client().put_object(
+        Bucket=get_settings().passes_bucket,
+        Key=key,
+        Body=data,
+        ContentType="application/zip",
+        ServerSideEncryption="AES256",
+    )
+
+
+def render_request(
+    request_id: str,
+    *,
+    receive_count: int,
+    build: ZipBuilder = build_zip,
+    store: ZipStore = store_in_bucket,
+    now: Clock = utc_now,
+) -> RequestStatus:
+    """Render once; returns the status the request is left in."""
+    request = requests.get_request(request_id, with_passes=True)
+    if request is None:
+        raise UnknownRequestError(request_id)
+    if request.status in (RequestStatus.READY, RequestStatus.FAILED):
+        return request.status
+    if now() >= request.expires_at:
+        requests.mark_failed(request_id, "The request expired before its passes were made.")
+        return RequestStatus.FAILED
+    requests.mark_rendering(request_id)
+    try:
+        data = build(request.passes)
+        store(zip_key(request_id), data)
+    except Exception:
+        if receive_count >= get_settings().max_receives:
+            logger.exception("Giving up on request", request_id=request_id)
+            requests.mark_failed(request_id, FAILED_REASON)
+        raise
+    requests.mark_ready(request_id, ready_at=now(), zip_size=len(data))
+    return RequestStatus.READY

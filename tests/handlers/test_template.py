@@ -1,0 +1,426 @@
+"""template.yaml deploys what the code expects: the tables of the pynamodb models, a handler for
+every route, the Cognito authorizer on every route, a safe render queue and a private bucket."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+from cfnlint.decode import decode
+from pasjes.dal import TableName
+from pasjes.settings import REQUEST_LIFETIME_DAYS, Settings
+from pynamodb.attributes import TTLAttribute
+from pynamodb.models import Model
+
+from infra.tables import MODELS
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = ROOT / "template.yaml"
+
+# The API of issues #2 and #3: (method, path) -> the function directory that serves it.
+ROUTES = {
+    ("GET", "/me"): "search",
+    ("GET", "/exam-types"): "search",
+    ("GET", "/holders"): "search",
+    ("GET", "/holders/{qualificationNumber}"): "search",
+    ("POST", "/requests"): "submit",
+    ("GET", "/requests"): "download",
+    ("GET", "/requests/{id}"): "download",
+    ("GET", "/requests/{id}/download"): "download",
+}
+
+Template = dict[str, Any]
+# (keys, projection type, non-key attributes) of an index
+Index = tuple[list[tuple[str, str]], str, list[str]]
+
+
+@pytest.fixture(scope="module")
+def template() -> Template:
+    """The template as cfn-lint reads it: !Ref, !Sub and !GetAtt become their long forms."""
+    decoded, problems = decode(str(TEMPLATE))
+    assert not problems, problems
+    assert decoded is not None
+    return cast(Template, decoded)
+
+
+def resources_of_type(template: Template, resource_type: str) -> dict[str, dict[str, Any]]:
+    return {
+        name: resource
+        for name, resource in template["Resources"].items()
+        if resource["Type"] == resource_type
+    }
+
+
+def properties(template: Template, name: str) -> dict[str, Any]:
+    return cast(dict[str, Any], template["Resources"][name].get("Properties", {}))
+
+
+def ref(value: Any) -> str:
+    assert isinstance(value, dict), f"expected a !Ref, got {value!r}"
+    assert set(value) == {"Ref"}, f"expected a !Ref, got {value!r}"
+    return str(value["Ref"])
+
+
+def get_att(value: Any) -> tuple[str, str]:
+    assert isinstance(value, dict), f"expected a !GetAtt, got {value!r}"
+    assert set(value) == {"Fn::GetAtt"}, f"expected a !GetAtt, got {value!r}"
+    resource, attribute = value["Fn::GetAtt"]
+    return str(resource), str(attribute)
+
+
+def global_function_setting(template: Template, name: str) -> Any:
+    return template.get("Globals", {}).get("Function", {}).get(name)
+
+
+def function_setting(template: Template, function: str, name: str) -> Any:
+    """A function's own setting, or the one it inherits from Globals."""
+    own = properties(template, function).get(name)
+    return own if own is not None else global_function_setting(template, name)
+
+
+def environment(template: Template, function: str) -> dict[str, Any]:
+    """The function's environment variables: those from Globals merged with its own."""
+    inherited = global_function_setting(template, "Environment") or {}
+    own = properties(template, function).get("Environment") or {}
+    return {**inherited.get("Variables", {}), **own.get("Variables", {})}
+
+
+def env_var_of(model: type[Model]) -> str:
+    """The environment variable that names the model's table (its Meta.table_name setting)."""
+    table_name = vars(model.Meta)["table_name"]
+    assert isinstance(table_name, TableName), f"{model.__name__} must take its name from settings"
+    return table_name.setting.upper()
+
+
+def table_of(template: Template, model: type[Model]) -> str:
+    """The table resource whose name every function is given for this model."""
+    variable = env_var_of(model)
+    globals_env = (global_function_setting(template, "Environment") or {}).get("Variables", {})
+    assert variable in globals_env, f"Globals do not give the functions {variable}"
+    name = ref(globals_env[variable])
+    assert template["Resources"][name]["Type"] == "AWS::DynamoDB::Table"
+    return name
+
+
+def keys(key_schema: list[dict[str, str]]) -> list[tuple[str, str]]:
+    """(KeyType, AttributeName), HASH before RANGE."""
+    return sorted((k["KeyType"], k["AttributeName"]) for k in key_schema)
+
+
+def attribute_types(definitions: list[dict[str, str]]) -> list[tuple[str, str]]:
+    """(AttributeName, AttributeType) of the key attributes."""
+    return sorted((d["AttributeName"], d["AttributeType"]) for d in definitions)
+
+
+def api_events(template: Template) -> list[tuple[str, str, str, dict[str, Any]]]:
+    """(function, METHOD, path, event properties) for every Api event in the template."""
+    found = []
+    for name in resources_of_type(template, "AWS::Serverless::Function"):
+        for event in (properties(template, name).get("Events") or {}).values():
+            if event["Type"] == "Api":
+                props = event["Properties"]
+                found.append((name, str(props["Method"]).upper(), str(props["Path"]), props))
+    return found
+
+
+def sqs_event(template: Template, function: str) -> dict[str, Any]:
+    events = properties(template, function).get("Events") or {}
+    (event,) = [e["Properties"] for e in events.values() if e["Type"] == "SQS"]
+    return cast(dict[str, Any], event)
+
+
+def render_function(template: Template) -> str:
+    (name,) = [
+        name
+        for name in resources_of_type(template, "AWS::Serverless::Function")
+        if any(
+            e["Type"] == "SQS" for e in (properties(template, name).get("Events") or {}).values()
+        )
+    ]
+    return name
+
+
+def handler_file(template: Template, function: str) -> Path:
+    """The file that holds the function's handler, which must be called `handler`."""
+    code_uri = str(properties(template, function)["CodeUri"])
+    module, _, attribute = str(function_setting(template, function, "Handler")).rpartition(".")
+    assert attribute == "handler", f"{function} names its handler {attribute!r}"
+    return ROOT / code_uri / f"{module.replace('.', '/')}.py"
+
+
+def defines_handler(app: Path) -> bool:
+    """app.py defines a top-level `handler` (a function or an assigned callable)."""
+    tree = ast.parse(app.read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == "handler":
+            return True
+        if isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id == "handler" for t in targets):
+                return True
+    return False
+
+
+# ---------------------------------------------------------------- tables
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_deployed_table_has_the_keys_of_its_model(template: Template, model: type[Model]) -> None:
+    table = properties(template, table_of(template, model))
+    schema = model._get_schema()
+
+    assert keys(table["KeySchema"]) == keys(cast(list[dict[str, str]], schema["key_schema"]))
+    assert attribute_types(table["AttributeDefinitions"]) == attribute_types(
+        cast(list[dict[str, str]], schema["attribute_definitions"])
+    )
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_deployed_table_has_the_indexes_of_its_model(
+    template: Template, model: type[Model]
+) -> None:
+    table = properties(template, table_of(template, model))
+    schema = model._get_schema()
+
+    def modelled(indexes: list[Any]) -> dict[str, Index]:
+        return {
+            i["index_name"]: (
+                keys(i["key_schema"]),
+                i["projection"]["ProjectionType"],
+                sorted(i["projection"].get("NonKeyAttributes", [])),
+            )
+            for i in indexes
+        }
+
+    def deployed(indexes: list[Any]) -> dict[str, Index]:
+        return {
+            i["IndexName"]: (
+                keys(i["KeySchema"]),
+                i["Projection"]["ProjectionType"],
+                sorted(i["Projection"].get("NonKeyAttributes", [])),
+            )
+            for i in indexes
+        }
+
+    assert deployed(table.get("GlobalSecondaryIndexes", [])) == modelled(
+        list(schema["global_secondary_indexes"])
+    )
+    assert deployed(table.get("LocalSecondaryIndexes", [])) == modelled(
+        list(schema["local_secondary_indexes"])
+    )
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_deployed_table_expires_items_on_the_ttl_attribute_of_its_model(
+    template: Template, model: type[Model]
+) -> None:
+    table = properties(template, table_of(template, model))
+    ttl = [a.attr_name for a in model.get_attributes().values() if isinstance(a, TTLAttribute)]
+
+    if ttl:
+        assert table.get("TimeToLiveSpecification") == {"AttributeName": ttl[0], "Enabled": True}
+    else:
+        assert "TimeToLiveSpecification" not in table
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_deployed_table_is_on_demand_recoverable_and_encrypted(
+    template: Template, model: type[Model]
+) -> None:
+    table = properties(template, table_of(template, model))
+
+    assert table["BillingMode"] == "PAY_PER_REQUEST"
+    assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert table["SSESpecification"]["SSEEnabled"] is True
+
+
+def test_template_declares_no_table_without_a_model(template: Template) -> None:
+    modelled = {table_of(template, model) for model in MODELS}
+
+    assert set(resources_of_type(template, "AWS::DynamoDB::Table")) == modelled
+
+
+# ---------------------------------------------------------------- functions and routes
+
+
+def test_every_function_is_given_the_deployed_names_of_what_settings_reads(
+    template: Template,
+) -> None:
+    # REGION comes from the runtime; the others are for one function only and tested below.
+    own = {"REGION", "CURSOR_SECRET", "MAX_RECEIVES"}
+    variables = {f.name.upper() for f in dataclasses.fields(Settings)} - own
+
+    for function in resources_of_type(template, "AWS::Serverless::Function"):
+        missing = variables - set(environment(template, function))
+        assert not missing, f"{function} lacks {sorted(missing)}"
+
+
+def test_only_the_search_function_gets_the_cursor_secret_from_secrets_manager(
+    template: Template,
+) -> None:
+    holding = {
+        function
+        for function in resources_of_type(template, "AWS::Serverless::Function")
+        if "CURSOR_SECRET" in environment(template, function)
+    }
+    assert holding == {"SearchFunction"}
+
+    secret = environment(template, "SearchFunction")["CURSOR_SECRET"]
+    assert secret == {"Fn::Sub": "{{resolve:secretsmanager:${CursorSecret}:SecretString}}"}
+    assert template["Resources"]["CursorSecret"]["Type"] == "AWS::SecretsManager::Secret"
+
+
+def test_every_function_runs_python_313_with_the_shared_layer(template: Template) -> None:
+    for function in resources_of_type(template, "AWS::Serverless::Function"):
+        assert function_setting(template, function, "Runtime") == "python3.13"
+        layers = [ref(layer) for layer in function_setting(template, function, "Layers")]
+        assert layers == ["SharedLayer"]
+
+    layer = template["Resources"]["SharedLayer"]
+    assert layer["Properties"]["ContentUri"] == "functions/shared/"
+    assert layer["Metadata"]["BuildMethod"] == "python3.13"
+
+
+def test_the_template_routes_exactly_the_api_of_the_portal(template: Template) -> None:
+    routes = {(method, path) for _, method, path, _ in api_events(template)}
+
+    assert routes == set(ROUTES)
+
+
+@pytest.mark.parametrize(("route", "directory"), ROUTES.items(), ids=lambda r: str(r))
+def test_every_route_reaches_a_handler_that_exists(
+    template: Template, route: tuple[str, str], directory: str
+) -> None:
+    (function,) = [name for name, *served, _ in api_events(template) if tuple(served) == route]
+    app = handler_file(template, function)
+
+    assert app.parent == ROOT / "functions" / directory
+    assert app.is_file(), f"{route} is served by {app.relative_to(ROOT)}, which does not exist"
+    assert defines_handler(app), f"{app.relative_to(ROOT)} defines no `handler`"
+
+
+def test_render_queue_reaches_a_handler_that_exists(template: Template) -> None:
+    app = handler_file(template, render_function(template))
+
+    assert app.parent == ROOT / "functions" / "render"
+    assert app.is_file(), f"the render queue is served by {app.relative_to(ROOT)}, which is missing"
+    assert defines_handler(app), f"{app.relative_to(ROOT)} defines no `handler`"
+
+
+# ---------------------------------------------------------------- API and sign-in
+
+
+def test_every_route_needs_a_cognito_id_token(template: Template) -> None:
+    api = properties(template, "PasjesApi")
+    auth = api["Auth"]
+    authorizer = auth["Authorizers"][auth["DefaultAuthorizer"]]
+    pool, attribute = get_att(authorizer["UserPoolArn"])
+
+    assert template["Resources"][pool]["Type"] == "AWS::Cognito::UserPool"
+    assert attribute == "Arn"
+    assert authorizer.get("Identity", {}).get("Header", "Authorization") == "Authorization"
+    for function, method, path, event in api_events(template):
+        assert ref(event["RestApiId"]) == "PasjesApi", f"{method} {path} is not on PasjesApi"
+        assert "Auth" not in event, f"{function} overrides the authorizer on {method} {path}"
+
+
+def test_api_is_served_under_api_with_throttling_and_without_swagger_ui(
+    template: Template,
+) -> None:
+    api = properties(template, "PasjesApi")
+
+    assert api["StageName"] == "api"
+    assert all(
+        setting["ThrottlingRateLimit"] > 0 and setting["ThrottlingBurstLimit"] > 0
+        for setting in api["MethodSettings"]
+    )
+    assert "Cors" not in api
+    assert all("swagger" not in path.lower() for _, _, path, _ in api_events(template))
+
+
+def test_only_administrators_create_contact_persons(template: Template) -> None:
+    pool = properties(template, "UserPool")
+    client = properties(template, "UserPoolClient")
+
+    assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
+    assert pool["UsernameAttributes"] == ["email"]
+    assert pool["Policies"]["PasswordPolicy"]["MinimumLength"] >= 12
+    assert client["GenerateSecret"] is False
+    assert ref(client["UserPoolId"]) == "UserPool"
+
+
+# ---------------------------------------------------------------- render queue
+
+
+def test_render_reports_failed_records_of_a_batch_individually(template: Template) -> None:
+    event = sqs_event(template, render_function(template))
+
+    assert event.get("FunctionResponseTypes") == ["ReportBatchItemFailures"]
+    assert get_att(event["Queue"]) == ("RenderQueue", "Arn")
+
+
+def test_render_queue_hides_a_message_for_six_times_the_render_timeout(
+    template: Template,
+) -> None:
+    timeout = int(function_setting(template, render_function(template), "Timeout"))
+    queue = properties(template, "RenderQueue")
+
+    assert int(queue["VisibilityTimeout"]) >= 6 * timeout
+
+
+def test_render_knows_which_receive_is_the_last_before_the_dead_letter_queue(
+    template: Template,
+) -> None:
+    redrive = properties(template, "RenderQueue")["RedrivePolicy"]
+    dead_letter_queue, _ = get_att(redrive["deadLetterTargetArn"])
+    alarmed = {
+        get_att(dimension["Value"])[0]
+        for alarm in resources_of_type(template, "AWS::CloudWatch::Alarm").values()
+        for dimension in alarm["Properties"].get("Dimensions", [])
+        if dimension["Name"] == "QueueName"
+    }
+
+    assert int(environment(template, render_function(template))["MAX_RECEIVES"]) == int(
+        redrive["maxReceiveCount"]
+    )
+    assert dead_letter_queue in alarmed
+
+
+# ---------------------------------------------------------------- passes bucket
+
+
+def test_passes_bucket_blocks_all_public_access(template: Template) -> None:
+    bucket = properties(template, "PassesBucket")
+
+    assert bucket["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
+    assert bucket["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+
+
+def test_passes_bucket_refuses_requests_without_tls(template: Template) -> None:
+    (policy,) = resources_of_type(template, "AWS::S3::BucketPolicy").values()
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+
+    assert ref(policy["Properties"]["Bucket"]) == "PassesBucket"
+    assert any(
+        s["Effect"] == "Deny"
+        and s["Principal"] == "*"
+        and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+        for s in statements
+    )
+
+
+def test_passes_bucket_deletes_zips_only_after_their_lifetime(template: Template) -> None:
+    rules = properties(template, "PassesBucket")["LifecycleConfiguration"]["Rules"]
+    (expiry,) = [r for r in rules if r.get("Prefix") == "requests/"]
+
+    assert expiry["Status"] == "Enabled"
+    assert int(expiry["ExpirationInDays"]) > REQUEST_LIFETIME_DAYS

@@ -1,0 +1,112 @@
+"""Request rules without AWS: pass counting, the 250 limit, ownership and the 7 days."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from pasjes.domain import Holder, Organisation, QualificationType, RequestStatus
+from pasjes.errors import (
+    HoldersNotFound,
+    NoPasses,
+    RequestExpired,
+    RequestNotFound,
+    RequestNotReady,
+    TooManyPasses,
+)
+from pasjes.logic.requests import Selection, downloadable, owned_request, plan_request
+
+from tests.conftest import HOLDERS, KEIRA, qualification, row_of
+
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+BY_NUMBER = {h.qualification_number: h for h in HOLDERS}
+ROWS = {n: row_of(h, None) for n, h in BY_NUMBER.items()}
+
+
+def test_every_qualification_gets_a_pass_by_default() -> None:
+    request = plan_request(
+        Selection(KEIRA, ["99600953"]), owner_sub="me", rows=ROWS, holders=BY_NUMBER, now=NOW
+    )
+    assert [p.qualification.code for p in request.passes] == ["DEH", "EHK"]
+    assert [m.code for m in request.passes[0].modules] == ["EHK"]
+    assert request.passes[1].modules == ()
+    assert request.expires_at == NOW + timedelta(days=7)
+
+
+def test_codes_and_expiry_dates_narrow_the_passes() -> None:
+    selection = Selection(KEIRA, ["99600953", "12345678"], qualification_codes=frozenset({"BHV"}))
+    request = plan_request(selection, owner_sub="me", rows=ROWS, holders=BY_NUMBER, now=NOW)
+    assert (request.pass_count, request.skipped) == (1, ("99600953",))
+    selection = Selection(KEIRA, ["99600953"], expiry_dates=frozenset({date(1999, 1, 1)}))
+    with pytest.raises(NoPasses):
+        plan_request(selection, owner_sub="me", rows=ROWS, holders=BY_NUMBER, now=NOW)
+
+
+def test_exactly_250_passes_fit_and_251_do_not() -> None:
+    quals = tuple(qualification(f"C{i}", type=QualificationType.CERTIFICATE) for i in range(125))
+    a = Holder("00000001", "A", date(1990, 1, 1), quals)
+    b = Holder("00000002", "B", date(1990, 1, 1), quals)
+    c = Holder("00000003", "C", date(1990, 1, 1), quals[:1])
+    holders = {h.qualification_number: h for h in (a, b, c)}
+    rows = {n: row_of(h, None) for n, h in holders.items()}
+    request = plan_request(
+        Selection(KEIRA, ["00000001", "00000002"]),
+        owner_sub="me",
+        rows=rows,
+        holders=holders,
+        now=NOW,
+    )
+    assert request.pass_count == 250
+    with pytest.raises(TooManyPasses) as raised:
+        plan_request(
+            Selection(KEIRA, ["00000001", "00000002", "00000003"]),
+            owner_sub="me",
+            rows=rows,
+            holders=holders,
+            now=NOW,
+        )
+    assert raised.value.details["passCount"] == 251
+
+
+def test_unregistered_holders_are_named() -> None:
+    with pytest.raises(HoldersNotFound) as raised:
+        plan_request(
+            Selection(KEIRA, ["99600953", "00000000"]),
+            owner_sub="me",
+            rows={"99600953": ROWS["99600953"]},
+            holders=BY_NUMBER,
+            now=NOW,
+        )
+    assert raised.value.details["qualificationNumbers"] == ["00000000"]
+
+
+def test_only_the_owner_reaches_a_request_and_only_for_seven_days() -> None:
+    request = plan_request(
+        Selection(KEIRA, ["99600953"]), owner_sub="me", rows=ROWS, holders=BY_NUMBER, now=NOW
+    )
+    assert owned_request(request, caller_sub="me", now=NOW + timedelta(days=6)) == request
+    with pytest.raises(RequestNotFound):
+        owned_request(request, caller_sub="colleague", now=NOW)
+    with pytest.raises(RequestNotFound):
+        owned_request(None, caller_sub="me", now=NOW)
+    with pytest.raises(RequestExpired):
+        owned_request(request, caller_sub="me", now=NOW + timedelta(days=7))
+
+
+def test_only_a_ready_request_is_downloadable() -> None:
+    request = plan_request(
+        Selection(KEIRA, ["99600953"]), owner_sub="me", rows=ROWS, holders=BY_NUMBER, now=NOW
+    )
+    with pytest.raises(RequestNotReady):
+        downloadable(request)
+    ready = replace(request, status=RequestStatus.READY)
+    assert downloadable(ready) == ready
+
+
+def test_the_organisation_on_a_request_carries_no_exam_types() -> None:
+    keira = Organisation("keira-bhv", "Keira BHV")
+    request = plan_request(
+        Selection(keira, ["99600953"]), owner_sub="me", rows=ROWS, holders=BY_NUMBER, now=NOW
+    )
+    assert request.organisation == keira
