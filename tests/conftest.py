@@ -13,6 +13,7 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
+
 from pasjes.dal import contacts, holders, organisations, registrations
 from pasjes.domain import (
     ExamType,

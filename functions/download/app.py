@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from pasjes.api import current_caller, make_resolver, reject_unknown_parameters, resolve
 from pasjes.api_models import Download, RequestId, RequestList, RequestOut
 from pasjes.aws import s3_client

@@ -12,6 +12,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Header
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from pasjes.api import current_caller, make_resolver, reject_unknown_parameters, resolve
 from pasjes.api_models import SubmitRequestBody, SubmittedRequest
 from pasjes.logic.submit import idempotency_config, submit_idempotently

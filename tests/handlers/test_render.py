@@ -12,14 +12,14 @@ from typing import Any
 
 import boto3
 import pytest
-from pasjes.dal import requests
-from pasjes.domain import Pass, RequestStatus
-from pasjes.logic.render import FAILED_REASON, render_request
-from pasjes.settings import get_settings
 from pypdf import PdfReader
 
 from functions.render.app import handler
 from functions.submit.app import handler as submit_handler
+from pasjes.dal import requests
+from pasjes.domain import Pass, RequestStatus
+from pasjes.logic.render import FAILED_REASON, render_request
+from pasjes.settings import get_settings
 from tests.conftest import EVENTS, KEIRA, FakeContext, api_event, call
 
 EX45465 = ["99731441", "99600953", "99694102"]

@@ -9,13 +9,13 @@ from urllib.parse import parse_qs, urlparse
 
 import boto3
 import pytest
+
+from functions.download.app import handler as download_handler
+from functions.submit.app import handler as submit_handler
 from pasjes.dal import holders, registrations, requests
 from pasjes.domain import Holder, QualificationType
 from pasjes.logic.render import render_request
 from pasjes.settings import get_settings
-
-from functions.download.app import handler as download_handler
-from functions.submit.app import handler as submit_handler
 from tests.conftest import (
     COLLEAGUE,
     CONTACT,

@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+
 from pasjes.domain import Holder, Organisation, QualificationType, RequestStatus
 from pasjes.errors import (
     HoldersNotFound,
@@ -16,7 +17,6 @@ from pasjes.errors import (
     TooManyPasses,
 )
 from pasjes.logic.requests import Selection, downloadable, owned_request, plan_request
-
 from tests.conftest import HOLDERS, KEIRA, qualification, row_of
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+
 from pasjes.domain import HolderRow, Organisation, SortKey, SortOrder
 from pasjes.errors import InvalidCursor, OrganisationNotFound, OrganisationRequired
 from pasjes.logic.cursor import decode_cursor, encode_cursor
