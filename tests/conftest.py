@@ -24,7 +24,6 @@ from pasjes.domain import (
     QualificationType,
 )
 from pasjes.settings import get_settings
-from pasjes.text import name_key
 
 # Powertools reads these when a handler module is imported, before any fixture runs.
 os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "pasjesportaal")
@@ -122,16 +121,7 @@ EXAM_TYPES = (ExamType("BHV", "Bedrijfshulpverlening"), ExamType("EH", "Eerste H
 
 
 def row_of(holder: Holder, external: str | None) -> HolderRow:
-    return HolderRow(
-        qualification_number=holder.qualification_number,
-        name=holder.name,
-        name_key=name_key(holder.name),
-        birth_date=holder.birth_date,
-        expiry_date=holder.expiry_date,
-        external_number=external,
-        exam_types=tuple(sorted({q.exam_type for q in holder.qualifications})),
-        exam_numbers=tuple(sorted({q.exam_number for q in holder.qualifications})),
-    )
+    return HolderRow.of(holder, external)
 
 
 @pytest.fixture
@@ -182,7 +172,7 @@ def portal(aws: None) -> None:
     holders.put_holders(HOLDERS)
     by_number = {h.qualification_number: h for h in HOLDERS}
     for organisation_id, numbers in REGISTERED.items():
-        registrations.put_rows(
+        registrations.replace_rows(
             organisation_id, [row_of(by_number[n], EXTERNAL.get(n)) for n in numbers]
         )
 

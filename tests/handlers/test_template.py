@@ -10,12 +10,12 @@ from typing import Any, cast
 
 import pytest
 from cfnlint.decode import decode
-from pasjes.dal import TableName
-from pasjes.settings import REQUEST_LIFETIME_DAYS, Settings
 from pynamodb.attributes import TTLAttribute
 from pynamodb.models import Model
 
 from infra.tables import MODELS
+from pasjes.dal import TableName
+from pasjes.settings import REQUEST_LIFETIME_DAYS, Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "template.yaml"

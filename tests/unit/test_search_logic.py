@@ -16,14 +16,14 @@ TODAY = date(2026, 11, 28)
 
 
 def row(
-    number: str, name: str, expiry: date | None = date(2030, 1, 1), ext: str | None = None
+    number: str, name: str, expiry: str | None = "2030-01-01", ext: str | None = None
 ) -> HolderRow:
-    return HolderRow(number, name, date(1990, 1, 1), expiry, ext, name_key=name_key(name))
+    return HolderRow(number, name, name_key(name), "1990-01-01", expiry, ext)
 
 
 ROWS = [
     row("10000001", "Dhr. Şükrü Öztürk", ext="7"),
-    row("10000002", "Mevr. Zoë Nguyễn", expiry=date(2020, 1, 1)),
+    row("10000002", "Mevr. Zoë Nguyễn", expiry="2020-01-01"),
     row("10000003", "Dhr. Łukasz Wójcik", ext="12"),
     row("10000004", "Mevr. A. de Vries", expiry=None),
 ]

@@ -66,8 +66,8 @@ class HolderOut(ApiModel):
         return cls(
             qualification_number=row.qualification_number,
             name=row.name,
-            birth_date=row.birth_date,
-            expiry_date=row.expiry_date,
+            birth_date=date.fromisoformat(row.birth_date),
+            expiry_date=date.fromisoformat(row.expiry_date) if row.expiry_date else None,
             status=status_of(row.expiry_date, today=today),
             external_number=row.external_number,
         )

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import NamedTuple
+
+from pasjes.text import name_key
 
 
 class QualificationType(StrEnum):
@@ -80,19 +84,37 @@ class Holder:
         return tuple(q for q in self.qualifications if q.parent_code == diploma_code)
 
 
-@dataclass(frozen=True)
-class HolderRow:
-    """A holder as listed for one organisation: one row of the search results."""
+class HolderRow(NamedTuple):
+    """A holder as listed for one organisation: one row of the search results.
+
+    A tuple with dates kept as ISO strings, because search decodes 10,000 of them per request:
+    `HolderRow._make(stored)` is cheap where a dataclass with parsed dates is not. ISO dates
+    compare and sort as strings.
+    """
 
     qualification_number: str
     name: str
-    birth_date: date
-    expiry_date: date | None
-    external_number: str | None
     # The folded name (see pasjes.text.name_key), stored so a search needs no folding per row.
-    name_key: str = ""
-    exam_types: tuple[str, ...] = ()
-    exam_numbers: tuple[str, ...] = ()
+    name_key: str
+    birth_date: str
+    expiry_date: str | None
+    external_number: str | None
+    exam_types: Sequence[str] = ()
+    exam_numbers: Sequence[str] = ()
+
+    @classmethod
+    def of(cls, holder: Holder, external_number: str | None) -> HolderRow:
+        expiry = holder.expiry_date
+        return cls(
+            qualification_number=holder.qualification_number,
+            name=holder.name,
+            name_key=name_key(holder.name),
+            birth_date=holder.birth_date.isoformat(),
+            expiry_date=expiry.isoformat() if expiry else None,
+            external_number=external_number,
+            exam_types=sorted({q.exam_type for q in holder.qualifications}),
+            exam_numbers=sorted({q.exam_number for q in holder.qualifications}),
+        )
 
 
 @dataclass(frozen=True)
@@ -134,8 +156,10 @@ class PassRequest:
     error: str | None = None
 
 
-def status_of(expiry_date: date | None, *, today: date) -> HolderStatus:
-    """Derived on every read, so a status is never stored stale."""
-    if expiry_date is not None and expiry_date >= today:
-        return HolderStatus.VALID
-    return HolderStatus.EXPIRED
+def status_of(expiry_date: date | str | None, *, today: date) -> HolderStatus:
+    """Derived on every read, so a status is never stored stale. Takes a date or ISO string."""
+    if expiry_date is None:
+        return HolderStatus.EXPIRED
+    if isinstance(expiry_date, str):
+        return HolderStatus.VALID if expiry_date >= today.isoformat() else HolderStatus.EXPIRED
+    return HolderStatus.VALID if expiry_date >= today else HolderStatus.EXPIRED

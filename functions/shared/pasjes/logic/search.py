@@ -8,8 +8,9 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
+from operator import attrgetter
 
-from pasjes.domain import HolderRow, Organisation, SortKey, SortOrder, status_of
+from pasjes.domain import HolderRow, HolderStatus, Organisation, SortKey, SortOrder
 from pasjes.errors import InvalidParameter, OrganisationNotFound, OrganisationRequired
 from pasjes.logic.cursor import decode_cursor, encode_cursor
 from pasjes.text import fold
@@ -82,27 +83,57 @@ def row_matcher(q: str | None) -> Callable[[HolderRow], bool]:
     if _NUMBER_PREFIX.match(text):
         return lambda row: row.qualification_number.startswith(text)
     if (born := _birth_date_in(text)) is not None:
-        return lambda row: row.birth_date == born
+        iso = born.isoformat()
+        return lambda row: row.birth_date == iso
     words = fold(text).replace(".", " ").split()
     return lambda row: all(word in row.name_key for word in words)
 
 
-def sort_value(row: HolderRow, sort: SortKey, *, today: date) -> SortValue:
+def sort_key(sort: SortKey, *, today: date) -> Callable[[HolderRow], SortValue]:
     """A total order: every key ends in the qualification number, so pages never overlap."""
-    number = row.qualification_number
     if sort is SortKey.QUALIFICATION_NUMBER:
-        return (number,)
+        return lambda row: (row.qualification_number,)
     if sort is SortKey.NAME:
-        return (row.name_key, number)
+        return attrgetter("name_key", "qualification_number")
     if sort is SortKey.BIRTH_DATE:
-        return (row.birth_date.isoformat(), number)
+        return attrgetter("birth_date", "qualification_number")
     if sort is SortKey.EXPIRY_DATE:
-        return (row.expiry_date.isoformat() if row.expiry_date else "", number)
+        return lambda row: (row.expiry_date or "", row.qualification_number)
     if sort is SortKey.STATUS:
-        return (status_of(row.expiry_date, today=today).value, number)
+        valid, expired, since = (
+            HolderStatus.VALID.value,
+            HolderStatus.EXPIRED.value,
+            today.isoformat(),
+        )
+        return lambda row: (
+            valid if row.expiry_date and row.expiry_date >= since else expired,
+            row.qualification_number,
+        )
     # Holders without an external number come after those with one.
-    external = row.external_number
-    return (0 if external else 1, external or "", number)
+    return lambda row: (
+        0 if row.external_number else 1,
+        row.external_number or "",
+        row.qualification_number,
+    )
+
+
+def _filters(search: HolderSearch) -> list[Callable[[HolderRow], bool]]:
+    filters: list[Callable[[HolderRow], bool]] = []
+    if search.exam_type is not None:
+        exam_type = search.exam_type
+        filters.append(lambda row: exam_type in row.exam_types)
+    if search.exam_number is not None:
+        exam_number = search.exam_number
+        filters.append(lambda row: exam_number in row.exam_numbers)
+    if search.expiry_from is not None:
+        low = search.expiry_from.isoformat()
+        filters.append(lambda row: row.expiry_date is not None and row.expiry_date >= low)
+    if search.expiry_to is not None:
+        high = search.expiry_to.isoformat()
+        filters.append(lambda row: row.expiry_date is not None and row.expiry_date <= high)
+    if search.q and search.q.strip():
+        filters.append(row_matcher(search.q))
+    return filters
 
 
 def search_holders(
@@ -114,38 +145,20 @@ def search_holders(
     secret: str,
 ) -> HolderPage:
     """Filter, sort and cut one page; the cursor is the last row's sort value (keyset paging)."""
-    matches = row_matcher(search.q)
-    selected = [
-        row
-        for row in rows
-        if (search.exam_type is None or search.exam_type in row.exam_types)
-        and (search.exam_number is None or search.exam_number in row.exam_numbers)
-        and (
-            search.expiry_from is None
-            or (row.expiry_date and row.expiry_date >= search.expiry_from)
-        )
-        and (search.expiry_to is None or (row.expiry_date and row.expiry_date <= search.expiry_to))
-        and matches(row)
-    ]
-    keyed = sorted(((sort_value(r, search.sort, today=today), r) for r in selected), key=_first)
-    keys = [key for key, _ in keyed]
     fingerprint = search.fingerprint()
-    after: SortValue | None = None
-    if cursor:
-        after = tuple(decode_cursor(cursor, fingerprint, secret=secret))
+    after = tuple(decode_cursor(cursor, fingerprint, secret=secret)) if cursor else None
+    filters = _filters(search)
+    selected = [row for row in rows if all(f(row) for f in filters)] if filters else list(rows)
+    key = sort_key(search.sort, today=today)
+    selected.sort(key=key)
+    keys = list(map(key, selected))
     if search.order is SortOrder.ASC:
         start = bisect_right(keys, after) if after is not None else 0
-        page = keyed[start : start + search.limit]
-        more = start + search.limit < len(keyed)
+        end = min(start + search.limit, len(selected))
+        page, more = selected[start:end], end < len(selected)
     else:
-        end = bisect_left(keys, after) if after is not None else len(keyed)
-        page = keyed[max(0, end - search.limit) : end][::-1]
-        more = end - search.limit > 0
-    next_cursor = (
-        encode_cursor(list(page[-1][0]), fingerprint, secret=secret) if more and page else None
-    )
-    return HolderPage(items=[row for _, row in page], total=len(selected), next_cursor=next_cursor)
-
-
-def _first(pair: tuple[SortValue, HolderRow]) -> SortValue:
-    return pair[0]
+        end = bisect_left(keys, after) if after is not None else len(selected)
+        start = max(0, end - search.limit)
+        page, more = selected[start:end][::-1], start > 0
+    next_cursor = encode_cursor(list(key(page[-1])), fingerprint, secret=secret) if more else None
+    return HolderPage(items=page, total=len(selected), next_cursor=next_cursor)

@@ -1,0 +1,517 @@
+"""Deterministic demo data: the manual's holders at Keira BHV among generated Dutch-looking ones.
+
+    python -m infra.demo_data [--holders N] [--seed S] [--today YYYY-MM-DD] [--benchmark] --out DIR
+
+The same seed and day give the same data. Dates are placed relative to `today`, so the demo always
+has valid and expired qualifications, and the manual's four holders are always valid.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import random
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Final
+
+from infra.dataset import Dataset, write_folder, write_json
+from pasjes.domain import (
+    ExamType,
+    Holder,
+    Organisation,
+    Qualification,
+    QualificationType,
+    Registration,
+)
+
+KEIRA_BHV: Final = "keira-bhv"
+EHBO_VERENIGING: Final = "ehbo-vereniging-sint-joris"
+REDDINGSBRIGADE: Final = "reddingsbrigade-noordzee"
+MANUAL_EXAM: Final = "EX45465"
+
+DEMO_PASSWORD: Final = "Pasjes-demo-2026!"
+# Email -> the organisations the contact person is contact of.
+DEMO_USERS: Final[Mapping[str, tuple[str, ...]]] = {
+    "contact@keira-bhv.example": (KEIRA_BHV, EHBO_VERENIGING),
+    "collega@keira-bhv.example": (KEIRA_BHV,),
+    "contact@reddingsbrigade.example": (REDDINGSBRIGADE,),
+}
+
+_ORGANISATIONS: Final = (
+    Organisation(KEIRA_BHV, "Keira BHV"),
+    Organisation(EHBO_VERENIGING, "EHBO-vereniging Sint Joris"),
+    Organisation(REDDINGSBRIGADE, "Reddingsbrigade Noordzee"),
+)
+_TOWNS: Final = (
+    "Alkmaar", "Amersfoort", "Assen", "Breda", "Delft", "Deventer", "Emmen", "Enschede", "Gouda",
+    "Groningen", "Haarlem", "Hoorn", "Leeuwarden", "Leiden", "Maastricht", "Middelburg",
+    "Nijmegen", "Tilburg", "Venlo", "Zwolle",
+)  # fmt: skip
+
+DIPLOMA = QualificationType.DIPLOMA
+CERTIFICATE = QualificationType.CERTIFICATE
+
+
+@dataclass(frozen=True)
+class _Kind:
+    code: str
+    name: str
+    type: QualificationType
+
+
+@dataclass(frozen=True)
+class _ExamKind:
+    """What an exam of one exam type awards: a main qualification and, sometimes, modules."""
+
+    exam_type: ExamType
+    years_valid: int
+    main: _Kind
+    modules: tuple[tuple[_Kind, float], ...] = ()  # (module, chance a candidate takes it)
+
+
+_DEH = _Kind("DEH", "Diploma Eerste Hulp", DIPLOMA)
+_EHK = _Kind("EHK", "Eerste Hulp aan Kinderen", CERTIFICATE)
+_IEH = _Kind("IEH", "Instructeur Eerste Hulp", DIPLOMA)
+_IEHW = _Kind("IEHW", "Instructeur Eerste Hulp bij wandeltochten", CERTIFICATE)
+_JEH = _Kind("JEH", "Jeugd Eerste Hulp", DIPLOMA)
+_LH = _Kind("LH", "Levensreddend handelen", CERTIFICATE)
+
+_EXAM_KINDS: Final = {
+    "EH": _ExamKind(
+        ExamType("EH", "Eerste Hulp"),
+        2,
+        _DEH,
+        (
+            (_EHK, 0.45),
+            (_Kind("REA", "Reanimatie en AED", CERTIFICATE), 0.35),
+            (_Kind("EHS", "Eerste Hulp bij Sportongevallen", CERTIFICATE), 0.15),
+        ),
+    ),
+    "JEH": _ExamKind(ExamType("JEH", "Jeugd Eerste Hulp"), 2, _JEH),
+    "IEH": _ExamKind(ExamType("IEH", "Instructeur Eerste Hulp"), 3, _IEH, ((_IEHW, 0.4),)),
+    "LH": _ExamKind(ExamType("LH", "Levensreddend handelen"), 2, _LH),
+    "BHV": _ExamKind(
+        ExamType("BHV", "Bedrijfshulpverlening"),
+        1,
+        _Kind("BHV", "Bedrijfshulpverlener", DIPLOMA),
+        ((_Kind("BHVO", "Ontruimingsoefening", CERTIFICATE), 0.3),),
+    ),
+    "EHZ": _ExamKind(
+        ExamType("EHZ", "Eerste Hulp bij Zwemongevallen"),
+        2,
+        _Kind("EHZ", "Eerste Hulp bij Zwemongevallen", CERTIFICATE),
+    ),
+}
+# Which exams each organisation holds, with weights: every organisation is a little different.
+_PROFILES: Final[Mapping[str, Mapping[str, int]]] = {
+    KEIRA_BHV: {"EH": 5, "BHV": 4, "LH": 2, "JEH": 1},
+    EHBO_VERENIGING: {"EH": 5, "JEH": 2, "IEH": 1, "LH": 1},
+    REDDINGSBRIGADE: {"EH": 3, "EHZ": 3, "LH": 2},
+}
+_OTHER_PROFILE: Final = {"EH": 4, "BHV": 2, "JEH": 1, "LH": 1, "IEH": 1}
+
+# The chance that a generated holder is also registered at a second organisation.
+_SECOND_REGISTRATION = 0.08
+_NON_LATIN1_SHARE = 0.03
+# Exams fall in the last four years: with one or two years of validity, about half have expired.
+_EXAM_WINDOW_DAYS = 4 * 365
+
+_MALE = (
+    "Jan", "Pieter", "Kees", "Willem", "Daan", "Sem", "Thijs", "Bram", "Lucas", "Jeroen", "Maarten",
+    "Sander", "Ruben", "Bas", "Joost", "Niels", "Wouter", "Gerrit", "Henk", "Koen", "Mohamed",
+    "Noël", "René", "André", "Joël", "Youssef", "Stijn", "Hidde", "Floris", "Teun",
+)  # fmt: skip
+_FEMALE = (
+    "Anna", "Sanne", "Lotte", "Femke", "Eva", "Sophie", "Emma", "Julia", "Anouk", "Marieke",
+    "Inge", "Ingrid", "Annemieke", "Fleur", "Lisa", "Iris", "Noor", "Fatima", "Chloë", "Zoë",
+    "Renée", "Daphne", "Mirjam", "Esther", "Wilma", "Joke", "Els", "Tessa", "Britt", "Ilse",
+)  # fmt: skip
+_SURNAMES = (
+    ("", "Jansen"), ("de", "Vries"), ("van den", "Berg"), ("", "Bakker"), ("", "Visser"),
+    ("", "Smit"), ("", "Meijer"), ("de", "Boer"), ("", "Mulder"), ("de", "Groot"), ("", "Bos"),
+    ("", "Vos"), ("", "Peters"), ("", "Hendriks"), ("van", "Leeuwen"), ("", "Dekker"),
+    ("", "Brouwer"), ("de", "Wit"), ("", "Dijkstra"), ("de", "Graaf"), ("van der", "Meer"),
+    ("van der", "Linden"), ("", "Kok"), ("de", "Haan"), ("", "Vermeulen"), ("van den", "Heuvel"),
+    ("van der", "Veen"), ("van den", "Broek"), ("de", "Bruijn"), ("van der", "Heijden"),
+    ("", "Schouten"), ("van", "Beek"), ("", "Willems"), ("van", "Vliet"), ("van de", "Ven"),
+    ("", "Hoekstra"), ("", "Maas"), ("", "Verhoeven"), ("", "Koster"), ("van", "Dam"),
+    ("van der", "Wal"), ("", "Prins"), ("", "Blom"), ("", "Huisman"), ("de", "Jong"),
+    ("ter", "Horst"), ("ter", "Haar"), ("", "Kuipers"), ("van", "Dijk"), ("", "Postma"),
+    ("in 't", "Veld"), ("te", "Riele"), ("den", "Hartog"), ("", "Çelik"), ("", "El Amrani"),
+)  # fmt: skip
+# Full names with letters outside Latin-1, which a PDF font or a search must not trip over.
+_NON_LATIN1 = (
+    ("Dhr.", "Łukasz Wójcik"), ("Dhr.", "Şükrü Öztürk"), ("Mevr.", "Zoë Nguyễn"),
+    ("Mevr.", "Małgorzata Dąbrowska"), ("Dhr.", "Tomáš Dvořák"), ("Mevr.", "Ioana Bălănescu"),
+    ("Dhr.", "Đorđe Petrović"), ("Mevr.", "Ewa Wiśniewska"),
+    ("Mevr.", "Ayşe Yılmaz"),  # noqa: RUF001 - the Turkish dotless i is meant
+    ("Dhr.", "Jiří Novák"), ("Dhr.", "Ştefan Popescu"), ("Mevr.", "Dorota Żak"),
+    ("Mevr.", "Trần Thị Hương"), ("Dhr.", "Mārtiņš Bērziņš"),
+)  # fmt: skip
+_INITIALS = "ABCDEFGHIJKLMNPRSTW"
+
+
+# --- The manual's four holders ------------------------------------------------------------------
+
+
+def _add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=day.year + years, day=28)
+
+
+def _manual_holders(today: date) -> tuple[tuple[Holder, str | None], ...]:
+    """The holders the manual shows, with its dates moved by whole years into the present.
+
+    The manual's exams lie in 2017-2019 and its expiry dates in 2020-2021. Moving them all by the
+    largest number of years that keeps the last exam in the past keeps every expiry in the future:
+    the last exam (2019-03-18) and the first expiry (2020-10-01) lie more than a year apart.
+    """
+    last_exam = date(2019, 3, 18)
+    shift = today.year - last_exam.year
+    if _add_years(last_exam, shift) > today:
+        shift -= 1
+
+    def q(
+        kind: _Kind,
+        exam_type: str,
+        exam_number: str,
+        exam_date: date,
+        expiry_date: date,
+        parent: _Kind | None = None,
+    ) -> Qualification:
+        return Qualification(
+            code=kind.code,
+            name=kind.name,
+            type=kind.type,
+            exam_type=exam_type,
+            exam_number=exam_number,
+            exam_date=_add_years(exam_date, shift),
+            expiry_date=_add_years(expiry_date, shift),
+            parent_code=parent.code if parent else None,
+        )
+
+    knightley_expiry = date(2020, 10, 1)
+    knightley = Holder(
+        "73029884",
+        "Mevr. K.C. Knightley",
+        date(2000, 1, 1),
+        (
+            # On its own here, as the manual lists it without the Diploma Eerste Hulp.
+            q(_EHK, "EH", "EX31207", date(2017, 7, 28), knightley_expiry),
+            q(_IEH, "IEH", "EX40433", date(2018, 8, 31), knightley_expiry),
+            q(_IEHW, "IEH", "EX40710", date(2018, 9, 11), knightley_expiry, parent=_IEH),
+            q(_JEH, "JEH", "EX39802", date(2018, 6, 12), knightley_expiry),
+            q(_LH, "LH", "EX42177", date(2019, 1, 23), knightley_expiry),
+        ),
+    )
+
+    def from_manual_exam(number: str, name: str, born: date, expiry: date, ehk: bool) -> Holder:
+        qualifications = [q(_DEH, "EH", MANUAL_EXAM, last_exam, expiry)]
+        if ehk:
+            qualifications.append(q(_EHK, "EH", MANUAL_EXAM, last_exam, expiry, parent=_DEH))
+        return Holder(number, name, born, tuple(qualifications))
+
+    return (
+        (knightley, "1122334455"),
+        (
+            from_manual_exam(
+                "99731441", "Dhr. B van Test", date(2000, 4, 3), date(2021, 4, 1), ehk=False
+            ),
+            None,
+        ),
+        (
+            from_manual_exam(
+                "99600953", "Dhr. TEST de Tester", date(1992, 6, 18), date(2021, 4, 1), ehk=True
+            ),
+            None,
+        ),
+        (
+            from_manual_exam(
+                "99694102", "Dhr. TT Te Tester", date(2000, 1, 12), date(2021, 1, 21), ehk=True
+            ),
+            None,
+        ),
+    )
+
+
+# --- Generated holders --------------------------------------------------------------------------
+
+
+@dataclass
+class _Exam:
+    number: str
+    exam_type: str
+    day: date
+    seats: int
+
+
+@dataclass
+class _Generator:
+    rng: random.Random
+    today: date
+    reserved_exam_numbers: frozenset[str]
+    open_exams: dict[tuple[str, str], _Exam] = field(default_factory=dict)
+    exam_numbers: Iterator[int] = field(init=False)
+    external_numbers: dict[str, set[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.exam_numbers = iter(self.rng.sample(range(10_000, 100_000), 90_000))
+
+    def exam(self, organisation_id: str, exam_type: str) -> _Exam:
+        """An exam of this type at this organisation with a free seat; candidates fill it up."""
+        exam = self.open_exams.get((organisation_id, exam_type))
+        if exam is None or exam.seats == 0:
+            number = f"EX{next(self.exam_numbers)}"
+            while number in self.reserved_exam_numbers:
+                number = f"EX{next(self.exam_numbers)}"
+            day = self.today - timedelta(days=self.rng.randint(1, _EXAM_WINDOW_DAYS))
+            exam = _Exam(number, exam_type, day, seats=self.rng.randint(4, 24))
+            self.open_exams[(organisation_id, exam_type)] = exam
+        exam.seats -= 1
+        return exam
+
+    def name(self, *, non_latin1: bool) -> str:
+        rng = self.rng
+        if non_latin1:
+            salutation, full_name = rng.choice(_NON_LATIN1)
+            return f"{salutation} {full_name}"
+        male = rng.random() < 0.5
+        salutation = "Dhr." if male else "Mevr."
+        prefix, surname = rng.choice(_SURNAMES)
+        surname = f"{prefix} {surname}" if prefix else surname
+        style = rng.random()
+        if style < 0.5:
+            count = rng.choices((1, 2, 3), weights=(5, 4, 1))[0]
+            given = "".join(f"{rng.choice(_INITIALS)}." for _ in range(count))
+        elif style < 0.6:
+            # Initials without dots, as the manual's "Dhr. TT Te Tester".
+            given = "".join(rng.choice(_INITIALS) for _ in range(rng.randint(1, 2)))
+        else:
+            given = rng.choice(_MALE if male else _FEMALE)
+        return f"{salutation} {given} {surname}"
+
+    def birth_date(self) -> date:
+        age_days = self.rng.randint(16 * 365, 70 * 365)
+        return self.today - timedelta(days=age_days)
+
+    def qualifications(self, organisation_id: str) -> tuple[Qualification, ...]:
+        rng = self.rng
+        profile = _PROFILES.get(organisation_id, _OTHER_PROFILE)
+        count = rng.choices((1, 2, 3), weights=(65, 27, 8))[0]
+        exam_types: list[str] = []
+        while len(exam_types) < min(count, len(profile)):
+            choice = rng.choices(list(profile), weights=list(profile.values()))[0]
+            if choice not in exam_types:
+                exam_types.append(choice)
+        result: list[Qualification] = []
+        for exam_type in exam_types:
+            kind = _EXAM_KINDS[exam_type]
+            exam = self.exam(organisation_id, exam_type)
+            expiry = _add_years(exam.day, kind.years_valid)
+            # Modules come from the diploma's exam and expire with it.
+            awarded = [(kind.main, None)] + [
+                (module, kind.main.code) for module, chance in kind.modules if rng.random() < chance
+            ]
+            result.extend(
+                Qualification(
+                    code=q.code,
+                    name=q.name,
+                    type=q.type,
+                    exam_type=exam.exam_type,
+                    exam_number=exam.number,
+                    exam_date=exam.day,
+                    expiry_date=expiry,
+                    parent_code=parent,
+                )
+                for q, parent in awarded
+            )
+        return tuple(result)
+
+    def external_number(self, organisation_id: str) -> str | None:
+        """Each organisation numbers (some of) its holders its own way, uniquely."""
+        rng = self.rng
+        taken = self.external_numbers.setdefault(organisation_id, set())
+        while True:
+            if organisation_id == KEIRA_BHV:
+                number = (
+                    str(rng.randint(1_000_000_000, 9_999_999_999)) if rng.random() < 0.6 else None
+                )
+            elif organisation_id == EHBO_VERENIGING:
+                number = f"EHBO-{rng.randint(1, 99_999):05d}" if rng.random() < 0.35 else None
+            elif organisation_id == REDDINGSBRIGADE:
+                number = f"RB{rng.randint(1, 999_999):06d}" if rng.random() < 0.75 else None
+            else:
+                number = str(rng.randint(10_000_000, 99_999_999)) if rng.random() < 0.5 else None
+            if number is None or number not in taken:
+                break
+        if number is not None:
+            taken.add(number)
+        return number
+
+
+def _organisations(extra: int) -> tuple[Organisation, ...]:
+    others = []
+    for index in range(extra):
+        town = _TOWNS[index % len(_TOWNS)]
+        round_ = index // len(_TOWNS)
+        suffix = f" {round_ + 1}" if round_ else ""
+        slug = f"{town.lower()}{f'-{round_ + 1}' if round_ else ''}"
+        others.append(Organisation(f"ehbo-opleidingen-{slug}", f"EHBO Opleidingen {town}{suffix}"))
+    return _ORGANISATIONS + tuple(others)
+
+
+def _spread(total: int, organisation_ids: Sequence[str]) -> list[str]:
+    """`total` organisation ids, as evenly spread over the organisations as whole numbers allow."""
+    share, rest = divmod(total, len(organisation_ids))
+    return [
+        organisation_id
+        for index, organisation_id in enumerate(organisation_ids)
+        for _ in range(share + (1 if index < rest else 0))
+    ]
+
+
+def generate(
+    *,
+    holders: int = 1200,
+    seed: int = 2026,
+    today: date,
+    keira_holders: int | None = None,
+    extra_organisations: int = 0,
+) -> Dataset:
+    """A demo dataset of `holders` holders, the manual's four among them at Keira BHV.
+
+    Keira BHV gets exactly `keira_holders` holders (by default 45%, at least 400 when there are
+    enough); the others are spread evenly over the other organisations, and some of all of them
+    are registered at a second organisation other than Keira BHV.
+    """
+    manual = _manual_holders(today)
+    organisations = _organisations(extra_organisations)
+    others = [o.id for o in organisations if o.id != KEIRA_BHV]
+    if keira_holders is None:
+        keira_holders = max(round(holders * 0.45), min(400, holders // 2))
+    generated = holders - len(manual)
+    # Keira BHV's own generated holders, and at least one (non-Latin-1) for every other one.
+    if not len(manual) < keira_holders <= holders - len(others):
+        raise ValueError(
+            f"{holders} holders cannot give Keira BHV {keira_holders} holders and the "
+            f"{len(others)} other organisations at least one each"
+        )
+    rng = random.Random(seed)
+    reserved = frozenset(q.exam_number for h, _ in manual for q in h.qualifications)
+    generator = _Generator(rng, today, reserved)
+
+    primary = [KEIRA_BHV] * (keira_holders - len(manual)) + _spread(
+        generated - (keira_holders - len(manual)), others
+    )
+    rng.shuffle(primary)
+    manual_numbers = {h.qualification_number for h, _ in manual}
+    numbers = [
+        f"{n:08d}"
+        for n in rng.sample(range(10_000_000, 100_000_000), generated + len(manual))
+        if f"{n:08d}" not in manual_numbers
+    ][:generated]
+
+    all_holders: list[Holder] = [h for h, _ in manual]
+    registrations = [Registration(KEIRA_BHV, h.qualification_number, x) for h, x in manual]
+    generator.external_numbers[KEIRA_BHV] = {x for _, x in manual if x}
+    started: set[str] = set()
+    for number, organisation_id in zip(numbers, primary, strict=True):
+        # Every organisation's first holder has a non-Latin-1 name, so each has at least one.
+        non_latin1 = organisation_id not in started or rng.random() < _NON_LATIN1_SHARE
+        started.add(organisation_id)
+        holder = Holder(
+            number,
+            generator.name(non_latin1=non_latin1),
+            generator.birth_date(),
+            generator.qualifications(organisation_id),
+        )
+        all_holders.append(holder)
+        registrations.append(
+            Registration(organisation_id, number, generator.external_number(organisation_id))
+        )
+        if rng.random() < _SECOND_REGISTRATION:
+            # Never Keira BHV, so that its count stays exactly as asked.
+            second = rng.choice([o for o in others if o != organisation_id])
+            registrations.append(Registration(second, number, generator.external_number(second)))
+
+    exam_types = sorted(
+        (kind.exam_type for kind in _EXAM_KINDS.values()), key=lambda t: (t.name, t.code)
+    )
+    return Dataset(
+        organisations=organisations,
+        memberships=dict(DEMO_USERS),
+        holders=tuple(all_holders),
+        registrations=tuple(registrations),
+        exam_types=tuple(exam_types),
+    )
+
+
+def benchmark_dataset(
+    total: int = 100_000, big_org_holders: int = 10_000, *, seed: int = 2026, today: date
+) -> Dataset:
+    """`total` holders of which exactly `big_org_holders` are at Keira BHV.
+
+    The rest go to enough extra organisations that each holds about half as many as Keira BHV, so
+    that a measurement on Keira BHV is one on the largest organisation of a large table.
+    """
+    others = max(2, math.ceil((total - big_org_holders) / max(1, big_org_holders // 2)))
+    return generate(
+        holders=total,
+        seed=seed,
+        today=today,
+        keira_holders=big_org_holders,
+        extra_organisations=others - 2,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m infra.demo_data",
+        description="Write the deterministic demo dataset as CSV files (or JSON, for a .json out).",
+    )
+    parser.add_argument("--holders", type=int, help="number of holders (default 1200)")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--today",
+        type=date.fromisoformat,
+        default=date.today(),
+        help="the day the dates are placed around (default: today), YYYY-MM-DD",
+    )
+    parser.add_argument(
+        "--benchmark",
+        action="store_true",
+        help="benchmark set: 100,000 holders (or --holders), exactly 10,000 of them at Keira BHV",
+    )
+    parser.add_argument("--out", type=Path, required=True, help="a folder, or a .json file")
+    arguments = parser.parse_args(argv)
+    try:
+        if arguments.benchmark:
+            dataset = benchmark_dataset(
+                total=arguments.holders or 100_000, seed=arguments.seed, today=arguments.today
+            )
+        else:
+            dataset = generate(
+                holders=arguments.holders or 1200, seed=arguments.seed, today=arguments.today
+            )
+    except ValueError as error:
+        parser.error(str(error))
+    if arguments.out.suffix == ".json":
+        write_json(dataset, arguments.out)
+    else:
+        write_folder(dataset, arguments.out)
+    registrations = len(dataset.registrations)
+    sys.stdout.write(
+        f"Wrote {len(dataset.organisations)} organisations, {len(dataset.holders)} holders and "
+        f"{registrations} registrations to {arguments.out}\n"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,165 @@
+"""The import command: a dataset lands in the tables whole, or not at all."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from infra.dataset import Dataset, DatasetError, write_folder
+from infra.demo_data import DEMO_USERS, KEIRA_BHV, generate
+from infra.importer import UnknownContact, load, main
+from infra.tables import create_tables
+from pasjes.dal.contacts import organisations_of
+from pasjes.dal.holders import get_holder
+from pasjes.dal.organisations import get_organisation
+from pasjes.dal.registrations import rows_of_exam, rows_of_organisation
+from pasjes.domain import QualificationType
+from pasjes.settings import get_settings
+
+REGION = "eu-west-1"
+TODAY = date(2026, 5, 1)
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("AWS_REGION", REGION)
+    get_settings.cache_clear()
+    with mock_aws():
+        create_tables()
+        yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def demo() -> Dataset:
+    return generate(holders=120, today=TODAY)
+
+
+def sub_of(email: str) -> str:
+    return f"sub-of-{email}"
+
+
+def user_pool(emails: list[str]) -> tuple[str, dict[str, str]]:
+    """A Cognito user pool with a user per email; returns its id and each email's sub."""
+    cognito = boto3.client("cognito-idp", region_name=REGION)
+    pool_id = cognito.create_user_pool(PoolName="pasjes")["UserPool"]["Id"]
+    subs = {}
+    for email in emails:
+        user = cognito.admin_create_user(
+            UserPoolId=pool_id,
+            Username=email,
+            UserAttributes=[{"Name": "email", "Value": email}],
+            MessageAction="SUPPRESS",
+        )["User"]
+        subs[email] = next(a["Value"] for a in user["Attributes"] if a["Name"] == "sub")
+    return pool_id, subs
+
+
+def nothing_loaded(dataset: Dataset) -> bool:
+    return (
+        all(get_organisation(o.id) is None for o in dataset.organisations)
+        and all(rows_of_organisation(o.id) == [] for o in dataset.organisations)
+        and get_holder(dataset.holders[0].qualification_number) is None
+    )
+
+
+def test_a_loaded_demo_answers_the_searches_of_the_manual(aws: None, demo: Dataset) -> None:
+    report = load(demo, resolve_sub=sub_of)
+
+    assert report.holders == len(demo.holders)
+    assert report.registrations == len(demo.registrations)
+    assert report.memberships == 4
+    exam = rows_of_exam(KEIRA_BHV, "EX45465")
+    assert sorted(r.qualification_number for r in exam) == ["99600953", "99694102", "99731441"]
+    knightley = next(r for r in rows_of_organisation(KEIRA_BHV) if r.name == "Mevr. K.C. Knightley")
+    assert knightley.external_number == "1122334455"
+    assert knightley.name_key == "k.c. knightley"
+    keira_count = sum(1 for r in demo.registrations if r.organisation_id == KEIRA_BHV)
+    assert len(rows_of_organisation(KEIRA_BHV)) == keira_count
+
+    tester = get_holder("99600953")
+    assert tester is not None
+    assert {(q.code, q.type, q.parent_code) for q in tester.qualifications} == {
+        ("DEH", QualificationType.DIPLOMA, None),
+        ("EHK", QualificationType.CERTIFICATE, "DEH"),
+    }
+    keira = get_organisation(KEIRA_BHV)
+    assert keira is not None
+    assert "EH" in {t.code for t in keira.exam_types}
+
+    for email, organisation_ids in DEMO_USERS.items():
+        assert {o.id for o in organisations_of(sub_of(email))} == set(organisation_ids)
+
+
+def test_an_email_without_a_user_loads_nothing(aws: None, demo: Dataset) -> None:
+    def resolve(email: str) -> str:
+        if email == "collega@keira-bhv.example":
+            raise UnknownContact("no user has this email")
+        return sub_of(email)
+
+    with pytest.raises(DatasetError) as raised:
+        load(demo, resolve_sub=resolve)
+
+    assert raised.value.errors == [
+        "contacts: collega@keira-bhv.example: no user has this email",
+    ]
+    assert nothing_loaded(demo)
+
+
+def test_the_command_resolves_contact_persons_through_cognito(
+    aws: None, demo: Dataset, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_folder(demo, tmp_path)
+    pool_id, subs = user_pool(list(DEMO_USERS))
+
+    assert main([str(tmp_path), "--user-pool-id", pool_id, "--region", REGION]) == 0
+
+    assert "Loaded 3 organisations" in capsys.readouterr().out
+    for email, organisation_ids in DEMO_USERS.items():
+        assert [o.id for o in organisations_of(subs[email])] == sorted(
+            organisation_ids, key=lambda i: next(o.name for o in demo.organisations if o.id == i)
+        )
+
+
+def test_the_command_loads_nothing_when_a_contact_person_has_no_user(
+    aws: None, demo: Dataset, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_folder(demo, tmp_path)
+    pool_id, _ = user_pool(["contact@keira-bhv.example"])
+
+    assert main([str(tmp_path), "--user-pool-id", pool_id]) == 1
+
+    err = capsys.readouterr().err
+    assert f"contacts: collega@keira-bhv.example: no user in user pool {pool_id}" in err
+    assert "contacts: contact@reddingsbrigade.example" in err
+    assert "nothing was loaded" in err
+    assert nothing_loaded(demo)
+
+
+def test_the_command_reports_a_bad_line_and_loads_nothing(
+    aws: None, demo: Dataset, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_folder(demo, tmp_path)
+    holders_csv = tmp_path / "holders.csv"
+    lines = holders_csv.read_text(encoding="utf-8").splitlines(keepends=True)
+    number = lines[2].split(",")[0]
+    lines[2] = f"{number},Dhr. J. de Vries,01-02-1990\n"
+    holders_csv.write_text("".join(lines), encoding="utf-8")
+    pool_id, _ = user_pool(list(DEMO_USERS))
+
+    assert main([str(tmp_path), "--user-pool-id", pool_id]) == 1
+
+    err = capsys.readouterr().err
+    assert "holders.csv:3: birthDate '01-02-1990' is not a date written YYYY-MM-DD" in err
+    assert "nothing was loaded" in err
+    assert nothing_loaded(demo)

@@ -1,0 +1,355 @@
+"""The import format: every row is checked, every bad row is named, nothing half-loaded."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from infra.dataset import (
+    DatasetError,
+    organisations_for,
+    parse,
+    parse_folder,
+    rows_for,
+    write_folder,
+    write_json,
+)
+from pasjes.domain import ExamType, QualificationType, Registration
+
+QUALIFICATIONS_HEADER = (
+    "qualificationNumber,code,name,type,examType,examTypeName,examNumber,examDate,expiryDate,"
+    "parentCode\n"
+)
+VALID = {
+    "organisations": "id,name\nkeira-bhv,Keira BHV\nehbo-west,EHBO West\n",
+    "contacts": (
+        "email,organisationId\n"
+        "contact@keira-bhv.example,keira-bhv\n"
+        "contact@keira-bhv.example,ehbo-west\n"
+        "collega@keira-bhv.example,keira-bhv\n"
+    ),
+    "holders": (
+        "qualificationNumber,name,birthDate\n"
+        "99600953,Dhr. TEST de Tester,1992-06-18\n"
+        "12345678,Dhr. Şükrü Öztürk,1985-03-09\n"
+        "23456789,Mevr. Zoë Nguyễn,1990-12-31\n"
+    ),
+    "qualifications": QUALIFICATIONS_HEADER
+    # The module comes before its diploma: order within the file does not matter.
+    + "99600953,EHK,Eerste Hulp aan Kinderen,Certificaat,EH,Eerste Hulp,EX45465,2024-03-18,"
+    "2026-04-01,DEH\n"
+    "99600953,DEH,Diploma Eerste Hulp,Diploma,EH,Eerste Hulp,EX45465,2024-03-18,2026-04-01,\n"
+    "12345678,BHV,Bedrijfshulpverlener,Diploma,BHV,Bedrijfshulpverlening,EX20002,2023-01-10,"
+    "2024-01-10,\n"
+    "12345678,LH,Levensreddend handelen,Certificaat,LH,Levensreddend handelen,EX30003,2024-05-01,"
+    "2027-05-01,\n",
+    "registrations": (
+        "organisationId,qualificationNumber,externalNumber\n"
+        "keira-bhv,99600953,\n"
+        "keira-bhv,12345678,1122334455\n"
+        "ehbo-west,12345678,A-17\n"
+    ),
+}
+
+
+def write(folder: Path, **files: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for table, text in {**VALID, **files}.items():
+        (folder / f"{table}.csv").write_text(text, encoding="utf-8")
+    return folder
+
+
+def errors_of(folder: Path) -> list[str]:
+    with pytest.raises(DatasetError) as raised:
+        parse_folder(folder)
+    return raised.value.errors
+
+
+def places(errors: list[str]) -> set[str]:
+    return {error.split(": ", 1)[0] for error in errors}
+
+
+def test_a_valid_folder_gives_holders_with_their_qualifications_and_registrations(
+    tmp_path: Path,
+) -> None:
+    dataset = parse_folder(write(tmp_path))
+
+    assert [o.id for o in dataset.organisations] == ["keira-bhv", "ehbo-west"]
+    assert dataset.memberships == {
+        "contact@keira-bhv.example": ("keira-bhv", "ehbo-west"),
+        "collega@keira-bhv.example": ("keira-bhv",),
+    }
+    tester = next(h for h in dataset.holders if h.qualification_number == "99600953")
+    assert tester.name == "Dhr. TEST de Tester"
+    assert tester.birth_date == date(1992, 6, 18)
+    assert [(q.code, q.type, q.parent_code) for q in tester.qualifications] == [
+        ("EHK", QualificationType.CERTIFICATE, "DEH"),
+        ("DEH", QualificationType.DIPLOMA, None),
+    ]
+    assert [m.code for m in tester.modules_of("DEH")] == ["EHK"]
+    assert Registration("keira-bhv", "99600953", None) in dataset.registrations
+    assert Registration("ehbo-west", "12345678", "A-17") in dataset.registrations
+    assert set(dataset.exam_types) == {
+        ExamType("EH", "Eerste Hulp"),
+        ExamType("BHV", "Bedrijfshulpverlening"),
+        ExamType("LH", "Levensreddend handelen"),
+    }
+
+
+def test_a_bad_holder_row_is_reported_by_file_and_line(tmp_path: Path) -> None:
+    holders = (
+        "qualificationNumber,name,birthDate\n"
+        "99600953,Dhr. TEST de Tester,1992-06-18\n"
+        "1234567,Dhr. Şükrü Öztürk,1985-03-09\n"
+        "23456789,Mevr. Zoë Nguyễn,1990-12-31\n"
+    )
+    errors = errors_of(write(tmp_path, holders=holders))
+
+    # The holder on line 3 is unknown now, so its qualifications and registrations are reported
+    # too: every problem at once, rather than one per attempt.
+    assert errors[0] == "holders.csv:3: qualificationNumber '1234567' is not 8 digits"
+    assert places(errors) == {
+        "holders.csv:3",
+        "qualifications.csv:4",
+        "qualifications.csv:5",
+        "registrations.csv:3",
+        "registrations.csv:4",
+    }
+
+
+def test_every_bad_row_of_every_file_is_reported_at_once(tmp_path: Path) -> None:
+    folder = write(
+        tmp_path,
+        organisations=(
+            "id,name\n"
+            "keira-bhv,Keira BHV\n"
+            "keira-bhv,Keira BHV again\n"  # 3: duplicate
+            "bad id!,Somewhere\n"  # 4: not an identifier
+            "ehbo-west,\n"  # 5: no name
+            "ehbo-oost,EHBO Oost\n"
+        ),
+        contacts=(
+            "email,organisationId\n"
+            "contact@keira-bhv.example,keira-bhv\n"
+            "not-an-email,keira-bhv\n"  # 3
+            "collega@keira-bhv.example,unknown-org\n"  # 4
+            "CONTACT@keira-bhv.example,keira-bhv\n"  # 5: the same person, differently cased
+        ),
+        holders=(
+            "qualificationNumber,name,birthDate\n"
+            "99600953,Dhr. TEST de Tester,1992-06-18\n"
+            "9960095,Dhr. Short,1992-06-18\n"  # 3
+            "12345678,Dhr. Şükrü Öztürk,18-06-1985\n"  # 4: dd-mm-jjjj is for people, not files
+            "99600953,Dhr. Twice,1992-06-18\n"  # 5
+            '23456789,"Mevr. Bell\u0007",1990-01-01\n'  # 6: a control character
+            "34567890,Mevr. Leap,1990-02-30\n"  # 7: no such day
+            "45678901,Dhr. Right\u202eto left,1990-02-03\n"  # 8: a bidi override
+            "56789012,  ,1990-02-03\n"  # 9: blank name
+        ),
+        qualifications=QUALIFICATIONS_HEADER
+        + "99600953,DEH,Diploma Eerste Hulp,Diploma,EH,Eerste Hulp,EX45465,2024-03-18,2026-04-01,\n"
+        "99600953,EHK,Eerste Hulp aan Kinderen,Certificaat,EH,Eerste Hulp,EX45465,2024-03-18,"
+        "2026-04-01,XYZ\n"  # 3: no such diploma
+        "99600953,LH,Levensreddend handelen,Certificate,LH,Levensreddend,EX1,2024-03-18,"
+        "2026-04-01,\n"  # 4: type misspelt
+        "11111111,DEH,Diploma Eerste Hulp,Diploma,EH,Eerste Hulp,EX1,2024-03-18,2026-04-01,\n"  # 5
+        "99600953,DEH,Diploma Eerste Hulp,Diploma,EH,Eerste Hulp,EX2,2024-03-18,2026-04-01,\n"  # 6
+        "99600953,REA,Reanimatie,Certificaat,EH,First aid,EX2,2024-03-18,2026-04-01,\n"  # 7
+        "99600953,JEH,Jeugd Eerste Hulp,Diploma,JEH,Jeugd,EX3,2024-05-01,2024-04-01,\n"  # 8
+        "99600953,IEH,Instructeur,Diploma,IEH,Instructeur,EX#4,2024-05-01,2026-04-01,DEH\n",  # 9
+        registrations=(
+            "organisationId,qualificationNumber,externalNumber\n"
+            "keira-bhv,99600953,\n"
+            "keira-bhv,99600953,X\n"  # 3: duplicate
+            "keira-bhv,77777777,\n"  # 4: unknown holder
+            "nowhere,99600953,\n"  # 5: unknown organisation
+            "ehbo-oost,99600953,7\n"
+            "ehbo-oost,99600953,8,9\n"  # 7: a value too many
+        ),
+    )
+
+    errors = errors_of(folder)
+
+    assert places(errors) == {
+        "organisations.csv:3",
+        "organisations.csv:4",
+        "organisations.csv:5",
+        "contacts.csv:3",
+        "contacts.csv:4",
+        "contacts.csv:5",
+        "holders.csv:3",
+        "holders.csv:4",
+        "holders.csv:5",
+        "holders.csv:6",
+        "holders.csv:7",
+        "holders.csv:8",
+        "holders.csv:9",
+        "qualifications.csv:3",
+        "qualifications.csv:4",
+        "qualifications.csv:5",
+        "qualifications.csv:6",
+        "qualifications.csv:7",
+        "qualifications.csv:8",
+        "qualifications.csv:9",
+        "registrations.csv:3",
+        "registrations.csv:4",
+        "registrations.csv:5",
+        "registrations.csv:7",
+    }
+    text = "\n".join(errors)
+    for expected in (
+        "organisations.csv:3: duplicate organisation id 'keira-bhv' (first at organisations.csv:2)",
+        "organisations.csv:5: name is empty",
+        "contacts.csv:3: email 'not-an-email' does not look like an email address",
+        "contacts.csv:4: organisationId 'unknown-org' is not in organisations",
+        "contacts.csv:5: duplicate membership",
+        "holders.csv:4: birthDate '18-06-1985' is not a date written YYYY-MM-DD",
+        "holders.csv:6: name contains control or invisible characters (U+0007)",
+        "holders.csv:7: birthDate '1990-02-30' is not a date written YYYY-MM-DD",
+        "holders.csv:8: name contains control or invisible characters (U+202E)",
+        "holders.csv:9: name is empty",
+        "qualifications.csv:3: parentCode XYZ is not a Diploma of holder 99600953",
+        "qualifications.csv:4: type 'Certificate' must be Diploma or Certificaat",
+        "qualifications.csv:5: qualificationNumber 11111111 is not in holders",
+        "qualifications.csv:6: duplicate qualification DEH of 99600953",
+        "qualifications.csv:7: examType EH is named 'First aid' here but 'Eerste Hulp'",
+        "qualifications.csv:8: expiryDate 2024-04-01 is before examDate 2024-05-01",
+        "qualifications.csv:9: examNumber 'EX#4' may hold only",
+        "qualifications.csv:9: a Diploma cannot be a module",
+        "registrations.csv:3: duplicate registration",
+        "registrations.csv:4: qualificationNumber 77777777 is not in holders",
+        "registrations.csv:5: organisationId 'nowhere' is not in organisations",
+        "registrations.csv:7: 4 values where the header has 3",
+    ):
+        assert expected in text
+
+
+def test_line_numbers_stay_right_after_a_value_spanning_two_lines(tmp_path: Path) -> None:
+    holders = (
+        "qualificationNumber,name,birthDate\n"
+        '99600953,"Dhr. TEST\nde Tester",1992-06-18\n'
+        "1234567,Dhr. Şükrü Öztürk,1985-03-09\n"
+        "23456789,Mevr. Zoë Nguyễn,1990-12-31\n"
+    )
+    errors = errors_of(write(tmp_path, holders=holders))
+
+    assert {e for e in errors if e.startswith("holders.csv")} == {
+        "holders.csv:2: name contains control or invisible characters (U+000A)",
+        "holders.csv:4: qualificationNumber '1234567' is not 8 digits",
+    }
+
+
+def test_missing_files_bad_headers_and_bad_encodings_are_reported(tmp_path: Path) -> None:
+    folder = write(tmp_path, contacts="email,organisation\n")
+    (folder / "registrations.csv").unlink()
+    (folder / "holders.csv").write_bytes(
+        b"qualificationNumber,name,birthDate\n12345678,Dhr. \xd6zt\xfcrk,1985-03-09\n"
+    )
+
+    errors = errors_of(folder)
+
+    assert "registrations.csv: file not found" in errors
+    assert any(e.startswith("contacts.csv:1: the header must name") for e in errors)
+    assert "holders.csv:2: not UTF-8 text (byte 0xd6)" in errors
+
+
+def test_a_spreadsheet_export_with_a_byte_order_mark_and_blank_lines_is_accepted(
+    tmp_path: Path,
+) -> None:
+    folder = write(
+        tmp_path,
+        organisations="\ufeffid,name\r\nkeira-bhv,Keira BHV\r\n\r\nehbo-west,EHBO West\r\n",
+    )
+
+    assert [o.name for o in parse_folder(folder).organisations] == ["Keira BHV", "EHBO West"]
+
+
+def test_names_are_stored_in_one_unicode_form(tmp_path: Path) -> None:
+    decomposed = "Mevr. Zoe\u0308 Nguye\u0302\u0303n"
+    holders = f"qualificationNumber,name,birthDate\n99600953,{decomposed},1990-12-31\n"
+    folder = write(
+        tmp_path,
+        holders=holders,
+        qualifications=QUALIFICATIONS_HEADER,
+        registrations="organisationId,qualificationNumber,externalNumber\nkeira-bhv,99600953,\n",
+    )
+
+    assert parse_folder(folder).holders[0].name == "Mevr. Zoë Nguyễn"
+
+
+def test_a_json_file_holds_the_same_dataset_as_the_folder(tmp_path: Path) -> None:
+    from_folder = parse_folder(write(tmp_path / "csv"))
+    write_json(from_folder, tmp_path / "data.json")
+
+    assert parse(tmp_path / "data.json") == from_folder
+    write_folder(from_folder, tmp_path / "again")
+    assert parse(tmp_path / "again") == from_folder
+
+
+def test_bad_json_entries_are_reported_by_list_and_index(tmp_path: Path) -> None:
+    document = {
+        "organisations": [{"id": "keira-bhv", "name": "Keira BHV"}],
+        "contacts": [],
+        "holders": [
+            {"qualificationNumber": "99600953", "name": "Dhr. TEST de Tester", "birthDate": "x"},
+            {"qualificationNumber": 12345678, "name": "Dhr. Number", "birthDate": "1985-03-09"},
+        ],
+        "qualifications": [],
+        "registrations": [
+            {
+                "organisationId": "keira-bhv",
+                "qualificationNumber": "99600953",
+                "externalNumber": None,
+            }
+        ],
+        "extra": [],
+    }
+    file = tmp_path / "data.json"
+    file.write_text(json.dumps(document), encoding="utf-8")
+
+    with pytest.raises(DatasetError) as raised:
+        parse(file)
+
+    assert raised.value.errors == [
+        "data.json: unknown list 'extra'",
+        "data.json:holders[0]: birthDate 'x' is not a date written YYYY-MM-DD",
+        "data.json:holders[1]: qualificationNumber must be a string",
+        "data.json:registrations[0]: qualificationNumber 99600953 is not in holders",
+    ]
+
+
+def test_rows_carry_the_latest_expiry_the_exams_the_folded_name_and_the_external_number(
+    tmp_path: Path,
+) -> None:
+    rows = rows_for(parse_folder(write(tmp_path)))
+
+    assert sorted(rows) == ["ehbo-west", "keira-bhv"]
+    ozturk = next(r for r in rows["keira-bhv"] if r.qualification_number == "12345678")
+    assert ozturk.expiry_date == "2027-05-01"
+    assert list(ozturk.exam_types) == ["BHV", "LH"]
+    assert list(ozturk.exam_numbers) == ["EX20002", "EX30003"]
+    assert ozturk.name_key == "sukru ozturk"
+    assert ozturk.external_number == "1122334455"
+    assert [r.external_number for r in rows["ehbo-west"]] == ["A-17"]
+    tester = next(r for r in rows["keira-bhv"] if r.qualification_number == "99600953")
+    assert tester.external_number is None
+    assert list(tester.exam_numbers) == ["EX45465"]
+
+
+def test_an_organisation_offers_the_exam_types_of_its_holders_sorted_by_name(
+    tmp_path: Path,
+) -> None:
+    organisations = {o.id: o for o in organisations_for(parse_folder(write(tmp_path)))}
+
+    assert organisations["keira-bhv"].exam_types == (
+        ExamType("BHV", "Bedrijfshulpverlening"),
+        ExamType("EH", "Eerste Hulp"),
+        ExamType("LH", "Levensreddend handelen"),
+    )
+    assert organisations["ehbo-west"].exam_types == (
+        ExamType("BHV", "Bedrijfshulpverlening"),
+        ExamType("LH", "Levensreddend handelen"),
+    )
