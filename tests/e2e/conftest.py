@@ -1,0 +1,32 @@
+"""The local stack, started once per test session exactly as `make run` starts it.
+
+At the end it is stopped as a service manager stops it (SIGTERM) and must exit with 0;
+`test_ctrl_c_stops_the_stack_cleanly` covers Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Iterator
+
+import pytest
+
+from tests.e2e.stack import StackClient, StackProcess, start_stack
+
+
+@pytest.fixture(scope="session")
+def stack_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackProcess]:
+    stack = start_stack(tmp_path_factory.mktemp("stack"))
+    try:
+        stack.wait_until_ready()
+        yield stack
+    finally:
+        if stack.process.poll() is None:
+            code = stack.interrupt(signal.SIGTERM)
+            assert code == 0, f"the stack exited with {code} on SIGTERM:\n{stack.output()}"
+
+
+@pytest.fixture(scope="session")
+def stack(stack_process: StackProcess) -> StackClient:
+    """A client of the session's stack, its /config.json read once."""
+    return StackClient(base_url=stack_process.base_url, config=stack_process.wait_until_ready())

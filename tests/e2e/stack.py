@@ -1,0 +1,198 @@
+"""The local stack (`python -m infra.local`) in a subprocess on free ports, and a client for it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from infra.demo_data import DEMO_PASSWORD
+
+REPO = Path(__file__).resolve().parents[2]
+STARTUP_SECONDS = 60
+STOP_SECONDS = 20
+
+CONTACT = "contact@keira-bhv.example"  # Keira BHV and a second organisation
+COLLEAGUE = "collega@keira-bhv.example"  # Keira BHV only
+STRANGER = "contact@reddingsbrigade.example"  # a third organisation only
+MANUAL_EXAM_HOLDERS = ("99731441", "99600953", "99694102")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class StackProcess:
+    """One `python -m infra.local` with its combined output in a file."""
+
+    process: subprocess.Popen[bytes]
+    log: Path
+    port: int
+    moto_port: int
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def wait_until_ready(self, timeout: float = STARTUP_SECONDS) -> dict[str, Any]:
+        """The stack's /config.json, once it answers; fails with the stack's output otherwise."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(
+                    f"the local stack exited with {self.process.returncode} while starting:\n"
+                    + self.output()
+                )
+            try:
+                url = f"{self.base_url}/config.json"
+                with urllib.request.urlopen(url, timeout=2) as answer:  # noqa: S310 - http://127.0.0.1
+                    config: dict[str, Any] = json.load(answer)
+                    return config
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.2)
+        self.process.kill()
+        self.process.wait()
+        pytest.fail(f"the local stack was not ready within {timeout} s:\n" + self.output())
+
+    def interrupt(self, signum: int = signal.SIGINT, timeout: float = STOP_SECONDS) -> int:
+        """Send Ctrl-C (or another signal) and return the exit code."""
+        self.process.send_signal(signum)
+        try:
+            return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            pytest.fail(f"the local stack did not stop within {timeout} s:\n" + self.output())
+
+
+def start_stack(
+    log_dir: Path,
+    *,
+    port: int | None = None,
+    moto_port: int | None = None,
+    arguments: Sequence[str] = (),
+) -> StackProcess:
+    port = free_port() if port is None else port
+    moto_port = free_port() if moto_port is None else moto_port
+    log = log_dir / f"stack-{port}.log"
+    env = {**os.environ, "PORT": str(port), "MOTO_PORT": str(moto_port), "PYTHONUNBUFFERED": "1"}
+    with log.open("wb") as output:
+        process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-m", "infra.local", *arguments],
+            cwd=REPO,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    return StackProcess(process=process, log=log, port=port, moto_port=moto_port)
+
+
+@dataclass
+class StackClient:
+    """Signs in against the stack's Cognito and calls its API over HTTP."""
+
+    base_url: str
+    config: Mapping[str, str]
+    _tokens: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def authentication(self, email: str, password: str = DEMO_PASSWORD) -> dict[str, str]:
+        """The IdToken, AccessToken ... of a USER_PASSWORD_AUTH sign-in, as a browser gets them."""
+        if email not in self._tokens:
+            cognito = boto3.client(
+                "cognito-idp",
+                region_name=self.config["region"],
+                endpoint_url=self.config["cognitoEndpoint"],
+                aws_access_key_id="testing",
+                aws_secret_access_key="testing",
+            )
+            answer = cognito.initiate_auth(
+                ClientId=self.config["userPoolClientId"],
+                AuthFlow="USER_PASSWORD_AUTH",
+                AuthParameters={"USERNAME": email, "PASSWORD": password},
+            )
+            result = answer["AuthenticationResult"]
+            self._tokens[email] = {
+                "IdToken": result["IdToken"],
+                "AccessToken": result["AccessToken"],
+            }
+        return self._tokens[email]
+
+    def sign_in(self, email: str, password: str = DEMO_PASSWORD) -> str:
+        """The ID token, which the API's Cognito authorizer expects."""
+        return self.authentication(email, password)["IdToken"]
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None = None,
+        body: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> tuple[int, Any]:
+        """(status, decoded JSON body) of a call to `path` (which includes /api)."""
+        sent = {"Accept": "application/json", **(headers or {})}
+        if token is not None:
+            sent["Authorization"] = token
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            sent["Content-Type"] = "application/json"
+        request = urllib.request.Request(  # noqa: S310 - the local stack's own URL
+            self.base_url + path, data=data, headers=sent, method=method
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
+                return answer.status, _json(answer.read())
+        except urllib.error.HTTPError as error:
+            with error:
+                return error.code, _json(error.read())
+
+    def get(self, path: str, *, token: str | None = None) -> tuple[int, Any]:
+        return self.request("GET", path, token=token)
+
+    def post(
+        self,
+        path: str,
+        body: Any,
+        *,
+        token: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> tuple[int, Any]:
+        return self.request("POST", path, token=token, body=body, headers=headers)
+
+    def wait_until_ready(self, request_id: str, token: str, timeout: float = 30) -> dict[str, Any]:
+        """Poll GET /api/requests/{id} until the request is ready (or fail on failed/timeout)."""
+        deadline = time.monotonic() + timeout
+        last: Any = None
+        while time.monotonic() < deadline:
+            status, last = self.get(f"/api/requests/{request_id}", token=token)
+            assert status == 200, last
+            if last["status"] == "ready":
+                return dict(last)
+            assert last["status"] in ("pending", "rendering"), last
+            time.sleep(0.2)
+        pytest.fail(f"request {request_id} was not ready within {timeout} s: {last}")
+
+
+def _json(raw: bytes) -> Any:
+    return json.loads(raw) if raw else None
