@@ -6,18 +6,25 @@ Items per organisation (hash key `organisationId`):
   ten items instead of 10,000;
 - `X#{examNumber}#{chunk}`: the rows of that exam's holders, so a search by exam number reads
   only that exam's holders.
-`replace_rows` keeps the three in step; the import is the only writer.
+- `V#`: the version of the organisation's list, new with every `replace_rows`.
+`replace_rows` keeps them in step; the import is the only writer.
+
+A warm container keeps the last few organisations' decoded lists: one small consistent read of
+the version tells whether they are still current, so paging and re-sorting a large organisation
+reads one item instead of every chunk.
 """
 
 from __future__ import annotations
 
-import json
-from collections import defaultdict
+import secrets
+import zlib
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any
 
-from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
+import msgspec
+from pynamodb.attributes import BinaryAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.constants import PAY_PER_REQUEST_BILLING_MODE
+from pynamodb.exceptions import DoesNotExist
 from pynamodb.models import Model
 
 from pasjes.dal import TableName
@@ -26,8 +33,12 @@ from pasjes.domain import HolderRow
 _HOLDER = "H#"
 _LIST = "L#"
 _EXAM = "X#"
+_VERSION = "V#"
+_CACHED_LISTS = 4
 # Rows of about 150 bytes: a chunk stays far below DynamoDB's 400 KB item limit.
 CHUNK_ROWS = 1000
+_ENCODER = msgspec.msgpack.Encoder()
+_DECODER = msgspec.msgpack.Decoder(list[HolderRow])
 
 
 class RegistrationModel(Model):
@@ -46,13 +57,15 @@ class RegistrationModel(Model):
     external_number = UnicodeAttribute(attr_name="externalNumber", null=True)
     exam_types = ListAttribute(of=UnicodeAttribute, attr_name="examTypes", null=True)
     exam_numbers = ListAttribute(of=UnicodeAttribute, attr_name="examNumbers", null=True)
-    # ...a chunk item (L#, X#) carries many, packed as JSON.
-    rows = UnicodeAttribute(null=True)
+    # ...a chunk item (L#, X#) carries many, as compressed MessagePack: a fifth of the bytes
+    # (so of the read capacity), decoded by msgspec straight into HolderRow tuples.
+    rows = BinaryAttribute(null=True, legacy_encoding=False)
     row_count = NumberAttribute(attr_name="rowCount", null=True)
+    # ...and the version item (V#) names the current list.
+    version = UnicodeAttribute(null=True)
 
 
-def _pack(row: HolderRow) -> list[Any]:
-    return [*row[:6], list(row.exam_types), list(row.exam_numbers)]
+_decoded: OrderedDict[tuple[str, str], list[HolderRow]] = OrderedDict()
 
 
 def _holder_item(organisation_id: str, row: HolderRow) -> RegistrationModel:
@@ -78,8 +91,8 @@ def _row_of_holder_item(item: RegistrationModel) -> HolderRow:
         birth_date=str(item.birth_date),
         expiry_date=item.expiry_date,
         external_number=item.external_number,
-        exam_types=[str(t) for t in item.exam_types or ()],
-        exam_numbers=[str(n) for n in item.exam_numbers or ()],
+        exam_types=tuple(str(t) for t in item.exam_types or ()),
+        exam_numbers=tuple(str(n) for n in item.exam_numbers or ()),
     )
 
 
@@ -90,29 +103,55 @@ def _chunk_items(
         RegistrationModel(
             organisation_id,
             f"{prefix}{start // CHUNK_ROWS:05d}",
-            rows=json.dumps(
-                [_pack(r) for r in rows[start : start + CHUNK_ROWS]],
-                ensure_ascii=False,
-                separators=(",", ":"),
-            ),
+            rows=zlib.compress(_ENCODER.encode(rows[start : start + CHUNK_ROWS])),
             row_count=len(rows[start : start + CHUNK_ROWS]),
         )
         for start in range(0, len(rows), CHUNK_ROWS)
     ]
 
 
-def _rows_of_chunks(organisation_id: str, prefix: str) -> list[HolderRow]:
+def _rows_of_chunks(
+    organisation_id: str, prefix: str, *, consistent: bool = False
+) -> list[HolderRow]:
     query = RegistrationModel.query(
         organisation_id,
         RegistrationModel.entry_key.startswith(prefix),
         attributes_to_get=["rows"],
+        consistent_read=consistent,
     )
-    make = HolderRow._make
-    return [make(packed) for item in query for packed in json.loads(item.rows or "[]")]
+    return [row for item in query for row in _DECODER.decode(zlib.decompress(item.rows or b""))]
+
+
+def _current_version(organisation_id: str) -> str | None:
+    try:
+        item = RegistrationModel.get(
+            organisation_id, _VERSION, consistent_read=True, attributes_to_get=["version"]
+        )
+    except DoesNotExist:
+        return None
+    return item.version
 
 
 def rows_of_organisation(organisation_id: str) -> list[HolderRow]:
-    return _rows_of_chunks(organisation_id, _LIST)
+    """Every row of the organisation; callers must not change the list (it may be cached)."""
+    version = _current_version(organisation_id)
+    if version is None:
+        return []
+    key = (organisation_id, version)
+    if (cached := _decoded.get(key)) is not None:
+        _decoded.move_to_end(key)
+        return cached
+    # Consistent, so that what is cached under this version is that version's list.
+    rows = _rows_of_chunks(organisation_id, _LIST, consistent=True)
+    _decoded[key] = rows
+    while len(_decoded) > _CACHED_LISTS:
+        _decoded.popitem(last=False)
+    return rows
+
+
+def forget_cached_lists() -> None:
+    """Drop the decoded lists this container keeps (the next read fetches every chunk)."""
+    _decoded.clear()
 
 
 def rows_of_exam(organisation_id: str, exam_number: str) -> list[HolderRow]:
@@ -139,7 +178,7 @@ def replace_rows(organisation_id: str, rows: Iterable[HolderRow]) -> None:
     items += _chunk_items(organisation_id, _LIST, ordered)
     for exam_number, exam_rows in by_exam.items():
         items += _chunk_items(organisation_id, f"{_EXAM}{exam_number}#", exam_rows)
-    keep = {item.entry_key for item in items}
+    keep = {item.entry_key for item in items} | {_VERSION}
     existing = RegistrationModel.query(organisation_id, attributes_to_get=["entryKey"])
     stale = [item for item in existing if item.entry_key not in keep]
     with RegistrationModel.batch_write() as batch:
@@ -147,3 +186,5 @@ def replace_rows(organisation_id: str, rows: Iterable[HolderRow]) -> None:
             batch.save(item)
         for item in stale:
             batch.delete(item)
+    # Last, once every chunk is written: readers switch to the new list only now.
+    RegistrationModel(organisation_id, _VERSION, version=secrets.token_hex(8)).save()

@@ -20,8 +20,6 @@ _NUMBER_PREFIX = re.compile(r"^\d{1,8}$")
 _DUTCH_DATE = re.compile(r"^(\d{2})-(\d{2})-(\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
-SortValue = tuple[str | int, ...]
-
 
 def choose_organisation(mine: Sequence[Organisation], requested: str | None) -> Organisation:
     """The organisation a request is about; one that is not the caller's looks nonexistent."""
@@ -89,31 +87,32 @@ def row_matcher(q: str | None) -> Callable[[HolderRow], bool]:
     return lambda row: all(word in row.name_key for word in words)
 
 
-def sort_key(sort: SortKey, *, today: date) -> Callable[[HolderRow], SortValue]:
-    """A total order: every key ends in the qualification number, so pages never overlap."""
+def sort_key(sort: SortKey, *, today: date) -> Callable[[HolderRow], str]:
+    """A total order: every key ends in the qualification number, so pages never overlap.
+
+    Keys are single strings (fields joined by NUL, which no field contains): comparing strings
+    is several times faster than comparing tuples, and 10,000 rows are sorted per request.
+    """
     if sort is SortKey.QUALIFICATION_NUMBER:
-        return lambda row: (row.qualification_number,)
+        return attrgetter("qualification_number")
     if sort is SortKey.NAME:
-        return attrgetter("name_key", "qualification_number")
+        return lambda row: f"{row.name_key}\0{row.qualification_number}"
     if sort is SortKey.BIRTH_DATE:
-        return attrgetter("birth_date", "qualification_number")
+        return lambda row: f"{row.birth_date}\0{row.qualification_number}"
     if sort is SortKey.EXPIRY_DATE:
-        return lambda row: (row.expiry_date or "", row.qualification_number)
+        return lambda row: f"{row.expiry_date or ''}\0{row.qualification_number}"
     if sort is SortKey.STATUS:
-        valid, expired, since = (
-            HolderStatus.VALID.value,
-            HolderStatus.EXPIRED.value,
-            today.isoformat(),
-        )
+        since = today.isoformat()
+        valid, expired = HolderStatus.VALID.value, HolderStatus.EXPIRED.value
         return lambda row: (
-            valid if row.expiry_date and row.expiry_date >= since else expired,
-            row.qualification_number,
+            f"{valid if row.expiry_date and row.expiry_date >= since else expired}"
+            f"\0{row.qualification_number}"
         )
     # Holders without an external number come after those with one.
     return lambda row: (
-        0 if row.external_number else 1,
-        row.external_number or "",
-        row.qualification_number,
+        f"0{row.external_number}\0{row.qualification_number}"
+        if row.external_number
+        else f"1\0{row.qualification_number}"
     )
 
 
@@ -146,7 +145,7 @@ def search_holders(
 ) -> HolderPage:
     """Filter, sort and cut one page; the cursor is the last row's sort value (keyset paging)."""
     fingerprint = search.fingerprint()
-    after = tuple(decode_cursor(cursor, fingerprint, secret=secret)) if cursor else None
+    after = str(decode_cursor(cursor, fingerprint, secret=secret)) if cursor else None
     filters = _filters(search)
     selected = [row for row in rows if all(f(row) for f in filters)] if filters else list(rows)
     key = sort_key(search.sort, today=today)
@@ -160,5 +159,5 @@ def search_holders(
         end = bisect_left(keys, after) if after is not None else len(selected)
         start = max(0, end - search.limit)
         page, more = selected[start:end][::-1], start > 0
-    next_cursor = encode_cursor(list(key(page[-1])), fingerprint, secret=secret) if more else None
+    next_cursor = encode_cursor(key(page[-1]), fingerprint, secret=secret) if more else None
     return HolderPage(items=page, total=len(selected), next_cursor=next_cursor)
