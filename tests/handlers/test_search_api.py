@@ -8,6 +8,7 @@ import pytest
 from moto.dynamodb.models import DynamoDBBackend
 
 from functions.search.app import handler
+from pasjes.dal import registrations
 from tests.conftest import BRIGADE, COLLEAGUE, CONTACT, KEIRA, NOBODY, STRANGER, api_event, call
 
 
@@ -240,3 +241,28 @@ def test_details_of_a_holder_elsewhere_look_nonexistent(portal: None) -> None:
 def test_a_malformed_qualification_number_is_a_400(portal: None) -> None:
     status, body = details("7302", KEIRA.id)
     assert (status, body["parameter"]) == (400, "qualificationNumber")
+
+
+def test_a_new_import_is_listed_at_once_even_by_a_warm_container(portal: None) -> None:
+    _, before = holders({"organisation": KEIRA.id})
+    kept = [
+        r
+        for r in registrations.rows_of_organisation(KEIRA.id)
+        if r.qualification_number != "99731441"
+    ]
+    registrations.replace_rows(KEIRA.id, kept)
+    _, after = holders({"organisation": KEIRA.id})
+    assert (before["total"], after["total"]) == (6, 5)
+    assert "99731441" not in numbers(after)
+    _, exam = holders({"organisation": KEIRA.id, "examNumber": "EX45465"})
+    assert sorted(numbers(exam)) == ["99600953", "99694102"]
+    status, _ = call(
+        handler,
+        api_event(
+            "GET",
+            "/holders/{qualificationNumber}",
+            path_parameters={"qualificationNumber": "99731441"},
+            query={"organisation": KEIRA.id},
+        ),
+    )
+    assert status == 404

@@ -179,7 +179,9 @@ def replace_rows(organisation_id: str, rows: Iterable[HolderRow]) -> None:
     for exam_number, exam_rows in by_exam.items():
         items += _chunk_items(organisation_id, f"{_EXAM}{exam_number}#", exam_rows)
     keep = {item.entry_key for item in items} | {_VERSION}
-    existing = RegistrationModel.query(organisation_id, attributes_to_get=["entryKey"])
+    existing = RegistrationModel.query(
+        organisation_id, attributes_to_get=["organisationId", "entryKey"]
+    )
     stale = [item for item in existing if item.entry_key not in keep]
     with RegistrationModel.batch_write() as batch:
         for item in items:
