@@ -98,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             stack.interrupt()
     out.write(
-        f"{'round':<7}{'submit s':>10}{'render s':>10}{'download s':>12}{'total s':>9}{'ZIP KB':>9}\n"
+        f"{'round':<7}{'submit s':>10}{'render s':>10}{'download s':>12}{'total s':>9}"
+        f"{'ZIP KB':>9}\n"
     )
     for index, figures in enumerate(rounds, 1):
         out.write(
@@ -108,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     median = statistics.median(r["total"] for r in rounds)
     verdict = "met" if median < TARGET_SECONDS else "NOT met"
     out.write(
-        f"\nMedian submit → ZIP downloaded: {median:.2f} s (target < {TARGET_SECONDS:.0f} s): {verdict}\n"
+        f"\nMedian submit → ZIP downloaded: {median:.2f} s "
+        f"(target < {TARGET_SECONDS:.0f} s): {verdict}\n"
     )
     return 0
 
