@@ -13,6 +13,7 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
+from moto.dynamodb.models import DynamoDBBackend
 
 from pasjes.dal import contacts, holders, organisations, registrations
 from pasjes.domain import (
@@ -139,11 +140,16 @@ def aws_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     get_settings.cache_clear()
 
 
+def _refuse_scan(*args: Any, **kwargs: Any) -> None:
+    raise AssertionError("a DynamoDB Scan was issued: no code path may read a whole table")
+
+
 @pytest.fixture
 def aws(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """A moto account with every table, the bucket and the render queue."""
+    """A moto account with every table, the bucket and the render queue, where a Scan fails."""
     from infra.tables import create_tables
 
+    monkeypatch.setattr(DynamoDBBackend, "scan", _refuse_scan)
     with mock_aws():
         create_tables()
         boto3.client("s3").create_bucket(
