@@ -18,17 +18,11 @@ from aws_lambda_powertools.event_handler.api_gateway import BaseRouter
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyValidationError,
-)
 
 from pasjes.errors import (
-    IdempotencyKeyReused,
     InvalidBody,
     InvalidParameter,
     PortalError,
-    RequestInProgress,
     Unauthenticated,
     UnknownParameter,
 )
@@ -77,14 +71,6 @@ def make_resolver() -> APIGatewayRestResolver:
     @app.exception_handler(RequestValidationError)
     def validation_error(error: RequestValidationError) -> Response[dict[str, Any]]:
         return _portal_response(_validation_error(error))
-
-    @app.exception_handler(IdempotencyValidationError)
-    def key_reused(_: IdempotencyValidationError) -> Response[dict[str, Any]]:
-        return _portal_response(IdempotencyKeyReused())
-
-    @app.exception_handler(IdempotencyAlreadyInProgressError)
-    def key_in_progress(_: IdempotencyAlreadyInProgressError) -> Response[dict[str, Any]]:
-        return _portal_response(RequestInProgress())
 
     @app.not_found
     def route_not_found(_: NotFoundError) -> Response[dict[str, Any]]:

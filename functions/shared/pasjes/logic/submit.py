@@ -12,12 +12,16 @@ from aws_lambda_powertools.utilities.idempotency import (
     IdempotencyConfig,
     idempotent_function,
 )
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyValidationError,
+)
 from botocore.exceptions import BotoCoreError, ClientError
 
 from pasjes.api_models import SubmitRequestBody, SubmittedRequest
 from pasjes.aws import sqs_client
 from pasjes.dal import contacts, holders, registrations, requests
-from pasjes.errors import RenderQueueUnavailable
+from pasjes.errors import IdempotencyKeyReused, RenderQueueUnavailable, RequestInProgress
 from pasjes.logic.requests import Clock, Selection, plan_request, render_message, utc_now
 from pasjes.logic.search import choose_organisation
 from pasjes.settings import get_settings
@@ -102,5 +106,10 @@ def submit_idempotently(
     if not key:
         return submit(owner_sub=owner_sub, body=body, send=send, now=now)
     command = {"sub": owner_sub, "key": key, "body": body.model_dump(mode="json", by_alias=True)}
-    stored = _idempotent_submit()(command=command, send=send, now=now)
+    try:
+        stored = _idempotent_submit()(command=command, send=send, now=now)
+    except IdempotencyValidationError as error:
+        raise IdempotencyKeyReused() from error
+    except IdempotencyAlreadyInProgressError as error:
+        raise RequestInProgress() from error
     return SubmittedRequest.model_validate(stored)
