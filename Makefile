@@ -37,7 +37,7 @@ pytest: install
 # `sam build` for the python3.13 runtime, with aws-sam-cli in a venv of its own (its pins clash).
 build:
 	test -x $(SAM_VENV)/bin/sam || ($(PYTHON) -m venv $(SAM_VENV) && $(SAM_VENV)/bin/pip install --quiet aws-sam-cli==1.170.0)
-	PYENV_VERSION=3.11.7:3.13.0 $(SAM_VENV)/bin/sam build --template template.yaml
+	SAM_CLI_TELEMETRY=0 PYENV_VERSION=3.11.7:3.13.0 $(SAM_VENV)/bin/sam build --template template.yaml
 
 openapi: install
 	$(PY) -m infra.openapi > docs/openapi.json
