@@ -29,6 +29,9 @@ from pathlib import Path
 from typing import Any, Final
 
 from pasjes.domain import (
+    CODE_PATTERN,
+    ORGANISATION_ID_PATTERN,
+    QUALIFICATION_NUMBER_PATTERN,
     ExamType,
     Holder,
     HolderRow,
@@ -37,6 +40,7 @@ from pasjes.domain import (
     QualificationType,
     Registration,
 )
+from pasjes.text import invisible_characters
 
 # The tables in load order, each with the fields of its CSV header (and JSON objects).
 FIELDS: Final[Mapping[str, tuple[str, ...]]] = {
@@ -60,23 +64,16 @@ FIELDS: Final[Mapping[str, tuple[str, ...]]] = {
 # Fields that may be left empty (CSV) or null (JSON).
 OPTIONAL: Final = frozenset({"parentCode", "externalNumber"})
 
-_QUALIFICATION_NUMBER = re.compile(r"[0-9]{8}")
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-# Organisation ids travel in URLs and DynamoDB keys; codes and exam numbers end up in pass file
-# names and in the `X#{examNumber}#` sort keys, so none of them may hold '#', '/' or spaces.
-_IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_QUALIFICATION_NUMBER = re.compile(QUALIFICATION_NUMBER_PATTERN)
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+# The API's own patterns: an id the API would refuse could be imported but never asked for.
+_ORGANISATION_ID = re.compile(ORGANISATION_ID_PATTERN)
+_CODE = re.compile(CODE_PATTERN)
 # Deliberately loose: the user pool decides what an email is. Quotes and backslashes are refused
 # because the importer puts the email inside a Cognito `email = "..."` filter.
 _EMAIL_PART = r'[^@\s"\\\x00-\x1f\x7f]+'
 _EMAIL = re.compile(rf"{_EMAIL_PART}@{_EMAIL_PART}\.{_EMAIL_PART}")
-# Control, format (bidi overrides, zero-width), surrogate, private-use and unassigned characters,
-# and line/paragraph separators: none belongs in a name printed on a pass.
-_FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 _MAX_TEXT = 200
-
-
-def _forbidden_characters(value: str) -> list[str]:
-    return sorted({c for c in value if unicodedata.category(c) in _FORBIDDEN_CATEGORIES})
 
 
 class DatasetError(Exception):
@@ -272,7 +269,7 @@ class _Row:
             return None
         value = unicodedata.normalize("NFC", value)
         # isprintable() is a fast superset check: it also refuses spaces other than ' '.
-        bad = [] if value.isprintable() else _forbidden_characters(value)
+        bad = invisible_characters(value)
         if bad:
             codes = ", ".join(f"U+{ord(c):04X}" for c in bad)
             self.error(f"{field} contains control or invisible characters ({codes})")
@@ -283,16 +280,29 @@ class _Row:
         return value
 
     def identifier(self, field: str, *, optional: bool = False) -> str | None:
+        """A qualification code, exam type or exam number, as the API accepts them."""
+        return self._matching(
+            field, _CODE, "may hold only letters, digits, '_' and '-' (at most 20)", optional
+        )
+
+    def organisation_id(self, field: str) -> str | None:
+        return self._matching(
+            field,
+            _ORGANISATION_ID,
+            "may hold only lower-case letters, digits and '-' (at most 64, not starting with '-')",
+            optional=False,
+        )
+
+    def _matching(
+        self, field: str, pattern: re.Pattern[str], rule: str, optional: bool
+    ) -> str | None:
         value = self.raw(field)
         if optional and not value:
             return None
         if self.required(field) is None:
             return None
-        if not _IDENTIFIER.fullmatch(value):
-            self.error(
-                f"{field} {value!r} may hold only letters, digits, '.', '_' and '-' "
-                "(at most 64, starting with a letter or digit)"
-            )
+        if not pattern.match(value):
+            self.error(f"{field} {value!r} {rule}")
             return None
         return value
 
@@ -388,7 +398,7 @@ def _organisations(records: list[_Record], errors: list[str]) -> dict[str, Organ
     seen: dict[Any, str] = {}
     for record in records:
         row = _Row(record, errors)
-        organisation_id = row.identifier("id")
+        organisation_id = row.organisation_id("id")
         name = row.text("name")
         if organisation_id is None or name is None:
             continue

@@ -255,3 +255,17 @@ def test_a_new_import_is_listed_at_once_even_by_a_warm_container(portal: None) -
         ),
     )
     assert status == 404
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ({"expiryFrom": "2020-01-01T00:00:00Z"}, "expiryFrom"),
+        ({"expiryTo": "86400"}, "expiryTo"),
+    ],
+)
+def test_dates_are_only_written_year_month_day(
+    portal: None, query: dict[str, str], parameter: str
+) -> None:
+    status, body = holders({"organisation": KEIRA.id, **query})
+    assert (status, body["parameter"]) == (400, parameter)

@@ -16,7 +16,10 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import BaseRouter
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
 from pasjes.errors import (
@@ -25,9 +28,12 @@ from pasjes.errors import (
     PortalError,
     Unauthenticated,
     UnknownParameter,
+    UnsupportedMediaType,
 )
 
 logger = Logger()
+# Our bodies are small (250 qualification numbers are about 3 KB).
+MAX_BODY_CHARACTERS = 64 * 1024
 _NO_TOKEN = Unauthenticated("Sign in first: this request carries no valid ID token.")
 
 
@@ -61,8 +67,21 @@ def _validation_error(error: RequestValidationError) -> PortalError:
     return InvalidParameter(parameter, f"{message}.")
 
 
+def _parse_body(text: str) -> Any:
+    """JSON as json.loads reads it, but a huge, absurdly nested or absurdly numeric body is bad
+    input (400), not a RecursionError or a digit-limit ValueError on our side."""
+    if len(text) > MAX_BODY_CHARACTERS:
+        raise InvalidBody(f"The request body is larger than {MAX_BODY_CHARACTERS // 1024} KB.")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise  # Powertools reports it as invalid JSON.
+    except (RecursionError, ValueError) as error:
+        raise InvalidBody("The request body is not JSON of the expected shape.") from error
+
+
 def make_resolver() -> APIGatewayRestResolver:
-    app = APIGatewayRestResolver(enable_validation=True)
+    app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=_parse_body)
 
     @app.exception_handler(PortalError)
     def portal_error(error: PortalError) -> Response[dict[str, Any]]:
@@ -71,6 +90,10 @@ def make_resolver() -> APIGatewayRestResolver:
     @app.exception_handler(RequestValidationError)
     def validation_error(error: RequestValidationError) -> Response[dict[str, Any]]:
         return _portal_response(_validation_error(error))
+
+    @app.exception_handler(RequestUnsupportedContentType)
+    def not_json(_: RequestUnsupportedContentType) -> Response[dict[str, Any]]:
+        return _portal_response(UnsupportedMediaType())
 
     @app.not_found
     def route_not_found(_: NotFoundError) -> Response[dict[str, Any]]:
@@ -101,7 +124,16 @@ def resolve(app: APIGatewayRestResolver, event: dict[str, Any], context: Any) ->
             "body": json.dumps(error.body()),
             "isBase64Encoded": False,
         }
-    return app.resolve(event, context)
+    return app.resolve(_with_lower_case_content_type(event), context)
+
+
+def _with_lower_case_content_type(event: dict[str, Any]) -> dict[str, Any]:
+    """Media types are case-insensitive (RFC 9110); Powertools compares them as written."""
+    headers = event.get("headers") or {}
+    for name, value in headers.items():
+        if name.lower() == "content-type" and isinstance(value, str) and value != value.lower():
+            return {**event, "headers": {**headers, name: value.lower()}}
+    return event
 
 
 def current_caller(router: BaseRouter) -> Caller:

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 from pydantic.alias_generators import to_camel
 
 from pasjes.domain import (
+    CODE_PATTERN,
+    ORGANISATION_ID_PATTERN,
+    QUALIFICATION_NUMBER_PATTERN,
+    REQUEST_ID_PATTERN,
     HolderRow,
     HolderStatus,
     Organisation,
@@ -19,11 +32,33 @@ from pasjes.domain import (
     status_of,
 )
 from pasjes.settings import MAX_PASSES_PER_REQUEST
+from pasjes.text import invisible_characters
 
-QualificationNumber = Annotated[str, StringConstraints(pattern=r"^\d{8}$")]
-Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,20}$")]
-RequestId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{16,64}$")]
-OrganisationId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+QualificationNumber = Annotated[str, StringConstraints(pattern=QUALIFICATION_NUMBER_PATTERN)]
+Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
+RequestId = Annotated[str, StringConstraints(pattern=REQUEST_ID_PATTERN)]
+OrganisationId = Annotated[str, StringConstraints(pattern=ORGANISATION_ID_PATTERN)]
+
+
+def _iso_date(value: object) -> object:
+    """Only YYYY-MM-DD: pydantic alone would also take datetimes and Unix timestamps."""
+    if isinstance(value, str) and not _ISO_DATE.match(value):
+        raise ValueError("a date is written YYYY-MM-DD")
+    if isinstance(value, int | float):
+        raise ValueError("a date is written YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+
+
+def _printable(value: str) -> str:
+    if bad := invisible_characters(value):
+        codes = ", ".join(f"U+{ord(c):04X}" for c in bad)
+        raise ValueError(f"contains control or invisible characters ({codes})")
+    return value
 
 
 class ApiModel(BaseModel):
@@ -108,8 +143,9 @@ class HolderDetails(HolderOut):
 
 
 class SubmitRequestBody(ApiModel):
+    # camelCase only, as documented: a snake_case twin of a field is an unknown field.
     model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, frozen=True, extra="forbid"
+        alias_generator=to_camel, populate_by_name=False, frozen=True, extra="forbid"
     )
 
     organisation: OrganisationId
@@ -117,13 +153,12 @@ class SubmitRequestBody(ApiModel):
         list[QualificationNumber], Field(min_length=1, max_length=MAX_PASSES_PER_REQUEST)
     ]
     qualification_codes: Annotated[list[Code], Field(max_length=50)] = []
-    expiry_dates: Annotated[list[date], Field(max_length=50)] = []
+    expiry_dates: Annotated[list[IsoDate], Field(max_length=50)] = []
     reference: (
         Annotated[
             str,
-            StringConstraints(
-                strip_whitespace=True, max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$"
-            ),
+            StringConstraints(strip_whitespace=True, max_length=100),
+            AfterValidator(_printable),
         ]
         | None
     ) = None

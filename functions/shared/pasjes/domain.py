@@ -9,6 +9,14 @@ from typing import NamedTuple
 
 from pasjes.text import name_key
 
+# What identifiers look like, for the API and the import alike. ASCII digits only ([0-9], not
+# \d, which also matches other scripts' digits). Codes and exam numbers end up in sort keys
+# (`X#{examNumber}#`) and file names, so they hold no '#', '/' or spaces.
+QUALIFICATION_NUMBER_PATTERN = r"^[0-9]{8}$"
+ORGANISATION_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+CODE_PATTERN = r"^[A-Za-z0-9_-]{1,20}$"
+REQUEST_ID_PATTERN = r"^[A-Za-z0-9_-]{16,64}$"
+
 
 class QualificationType(StrEnum):
     DIPLOMA = "Diploma"

@@ -46,6 +46,14 @@ class InvalidBody(PortalError):
     code = "invalid_body"
 
 
+class UnsupportedMediaType(PortalError):
+    status = 415
+    code = "unsupported_media_type"
+
+    def __init__(self) -> None:
+        super().__init__("Send the body as JSON, with Content-Type: application/json.")
+
+
 class InvalidCursor(PortalError):
     code = "invalid_cursor"
 
@@ -169,5 +177,6 @@ class RenderQueueUnavailable(PortalError):
 
     def __init__(self) -> None:
         super().__init__(
-            "The request could not be queued for rendering and was not kept; try again shortly."
+            "The request could not be queued for rendering; it is listed as failed. "
+            "Try again shortly."
         )

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from pasjes.domain import Pass
+from pasjes.text import is_invisible
 
 MAX_ENTRY_BYTES = 200
 """Whole entry name, UTF-8. Most file systems allow 255 bytes per component; the margin leaves
@@ -47,7 +48,7 @@ def clean_part(text: str, separator: str = "_") -> str:
             if current:
                 words.append("".join(current))
                 current = []
-        elif char not in _WINDOWS_FORBIDDEN and unicodedata.category(char)[0] != "C":
+        elif char not in _WINDOWS_FORBIDDEN and not is_invisible(char):
             current.append(char)
     if current:
         words.append("".join(current))

@@ -26,3 +26,17 @@ def fold(text: str) -> str:
 def name_key(display_name: str) -> str:
     """The key names are searched and sorted on: folded, without the salutation."""
     return _SALUTATION.sub("", fold(display_name))
+
+
+# Control, format (bidi overrides, zero-width), surrogate, private-use and unassigned characters,
+# and line/paragraph separators: none belongs in a name, a reference or a file name.
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def is_invisible(char: str) -> bool:
+    return unicodedata.category(char) in _INVISIBLE
+
+
+def invisible_characters(text: str) -> list[str]:
+    """The invisible characters in `text`, each once; isprintable() rules out most text fast."""
+    return [] if text.isprintable() else sorted({c for c in text if is_invisible(c)})

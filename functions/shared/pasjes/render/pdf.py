@@ -53,6 +53,7 @@ from reportlab.pdfbase.ttfonts import (
 from reportlab.pdfgen.canvas import Canvas
 
 from pasjes.domain import Pass, QualificationType
+from pasjes.text import is_invisible
 
 CARD_WIDTH = 85.60 * mm
 CARD_HEIGHT = 53.98 * mm
@@ -101,7 +102,7 @@ def display_text(text: str) -> str:
     composed = unicodedata.normalize("NFC", text)
     if not composed.isprintable():
         composed = "".join(
-            " " if ch.isspace() else ch for ch in composed if unicodedata.category(ch)[0] != "C"
+            " " if ch.isspace() else ch for ch in composed if ch.isspace() or not is_invisible(ch)
         )
     return " ".join(composed.split())
 
