@@ -33,7 +33,8 @@ def record_handler(record: SQSRecord) -> None:
     metrics.add_metric(name=f"Requests{status.value.title()}", unit=MetricUnit.Count, value=1)
 
 
-@logger.inject_lambda_context
+# clear_state: a request id appended for one record must not tag the next invocation's logs.
+@logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
@@ -19,6 +18,7 @@ from pasjes.api_models import (
     HolderDetails,
     HolderList,
     HolderOut,
+    IsoDate,
     Me,
     OrganisationId,
     OrganisationOut,
@@ -28,6 +28,7 @@ from pasjes.api_models import (
 from pasjes.dal import contacts, holders, organisations, registrations
 from pasjes.domain import Organisation, SortKey, SortOrder
 from pasjes.errors import HolderNotFound
+from pasjes.logic.requests import utc_now
 from pasjes.logic.search import HolderSearch, choose_organisation, search_holders
 from pasjes.settings import get_settings
 
@@ -66,8 +67,8 @@ def get_holders(
     organisation: OrganisationParam = None,
     exam_type: Annotated[Code | None, Query(alias="examType")] = None,
     exam_number: Annotated[Code | None, Query(alias="examNumber")] = None,
-    expiry_from: Annotated[date | None, Query(alias="expiryFrom")] = None,
-    expiry_to: Annotated[date | None, Query(alias="expiryTo")] = None,
+    expiry_from: Annotated[IsoDate | None, Query(alias="expiryFrom")] = None,
+    expiry_to: Annotated[IsoDate | None, Query(alias="expiryTo")] = None,
     q: Annotated[str | None, Query(max_length=100)] = None,
     sort: SortKey = SortKey.NAME,
     order: SortOrder = SortOrder.ASC,
@@ -92,7 +93,7 @@ def get_holders(
         if exam_number
         else registrations.rows_of_organisation(chosen.id)
     )
-    today = date.today()
+    today = utc_now().date()
     page = search_holders(
         rows, search, cursor=cursor, today=today, secret=get_settings().cursor_secret
     )
@@ -128,7 +129,7 @@ def get_holder(
     holder = holders.get_holder(qualification_number) if row else None
     if row is None or holder is None:
         raise HolderNotFound()
-    today = date.today()
+    today = utc_now().date()
     return HolderDetails(
         **HolderOut.of(row, today=today).model_dump(),
         qualifications=[
@@ -141,7 +142,9 @@ app = make_resolver()
 app.include_router(router)
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@logger.inject_lambda_context(
+    correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True
+)
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

@@ -320,3 +320,83 @@ def test_without_authorizer_claims_request_endpoints_answer_401(portal: None) ->
     assert (status, body["code"]) == (401, "unauthenticated")
     status, body = get("/requests", sub=None)
     assert (status, body["code"]) == (401, "unauthenticated")
+
+
+def submit_raw(body: str, content_type: str) -> tuple[int, Any]:
+    event = api_event("POST", "/requests", body=body, headers={"Content-Type": content_type})
+    event["headers"].pop("Idempotency-Key", None)
+    return call(submit_handler, event)
+
+
+def test_a_body_that_is_not_json_is_a_415(portal: None) -> None:
+    status, body = submit_raw("organisation=keira-bhv", "text/plain")
+    assert (status, body["code"]) == (415, "unsupported_media_type")
+
+
+def test_the_media_type_is_case_insensitive(portal: None) -> None:
+    request = json.dumps({"organisation": KEIRA.id, "qualificationNumbers": EX45465})
+    status, _ = submit_raw(request, "Application/JSON; charset=UTF-8")
+    assert status == 202
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "[" * 5000 + "]" * 5000,
+        '{"organisation": ' * 2000 + "1" + "}" * 2000,
+        '{"organisation": "keira-bhv", "qualificationNumbers": [' + "9" * 5000 + "]}",
+        json.dumps({"organisation": KEIRA.id, "qualificationNumbers": EX45465, "x": "y" * 70_000}),
+    ],
+    ids=["deeply-nested-list", "deeply-nested-object", "5000-digit-number", "70-kb-body"],
+)
+def test_absurd_bodies_are_a_400_not_a_crash(portal: None, raw: str) -> None:
+    status, body = submit_raw(raw, "application/json")
+    assert (status, body["code"]) == (400, "invalid_body")
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"reference": "Examen \u202emaart"}, "reference"),
+        ({"reference": "zero\u200bwidth"}, "reference"),
+        ({"expiryDates": [0]}, "expiryDates.0"),
+        ({"expiryDates": ["2030-10-01T00:00:00Z"]}, "expiryDates.0"),
+        ({"qualificationNumbers": ["٩٩٦٠٠٩٥٣"]}, "qualificationNumbers.0"),
+    ],
+    ids=["rtl-override", "zero-width", "timestamp", "datetime", "arabic-indic-digits"],
+)
+def test_invisible_characters_and_loose_values_are_refused(
+    portal: None, change: dict[str, Any], field: str
+) -> None:
+    status, body = submit({"organisation": KEIRA.id, "qualificationNumbers": EX45465, **change})
+    assert (status, body["code"], body["field"]) == (400, "invalid_body", field)
+
+
+def test_snake_case_fields_are_unknown_fields(portal: None) -> None:
+    status, body = submit({"organisation": KEIRA.id, "qualification_numbers": EX45465})
+    assert status == 400
+    assert body["code"] == "invalid_body"
+
+
+def test_250_passes_of_the_longest_names_fit_in_one_request(portal: None) -> None:
+    long_name = "Mevr. " + "Ŵilhelmina-Ångström " * 9 + "van der Đorđević"
+    many = [
+        Holder(
+            f"6{i:07d}",
+            long_name[:200],
+            FUTURE.replace(year=1990),
+            (
+                qualification("DEH"),
+                qualification("EHK", type=QualificationType.CERTIFICATE, parent="DEH"),
+            ),
+        )
+        for i in range(125)
+    ]
+    holders.put_holders(many)
+    registrations.replace_rows(KEIRA.id, [row_of(h, "X" * 20) for h in many])
+    numbers = [h.qualification_number for h in many]
+    status, body = submit({"organisation": KEIRA.id, "qualificationNumbers": numbers})
+    assert (status, body["passCount"]) == (202, 250)
+    stored = requests.get_request(body["id"], with_passes=True)
+    assert stored is not None
+    assert stored.passes[0].name == long_name[:200]

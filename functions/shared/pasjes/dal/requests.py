@@ -6,11 +6,13 @@ passes a request yields are stored with it at submit, so render prints exactly w
 
 from __future__ import annotations
 
-import json
-from datetime import date, datetime
+import zlib
+from datetime import datetime
 from typing import Any
 
+import msgspec
 from pynamodb.attributes import (
+    BinaryAttribute,
     ListAttribute,
     NumberAttribute,
     TTLAttribute,
@@ -23,14 +25,7 @@ from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
 from pasjes.dal import TableName
-from pasjes.domain import (
-    Organisation,
-    Pass,
-    PassRequest,
-    Qualification,
-    QualificationType,
-    RequestStatus,
-)
+from pasjes.domain import Organisation, Pass, PassRequest, RequestStatus
 
 _LISTED = [
     "status",
@@ -78,65 +73,19 @@ class RequestModel(Model):
     error = UnicodeAttribute(null=True)
     # The clean-up: DynamoDB deletes the item some time after expiry; reads check expiresAt.
     ttl = TTLAttribute(null=True)
-    passes_json = UnicodeAttribute(attr_name="passes", null=True)
+    # Compressed JSON: 250 passes of long names with modules stay far below the 400 KB item limit.
+    passes = BinaryAttribute(attr_name="passes", null=True, legacy_encoding=False)
 
 
-def _qualification_to_dict(q: Qualification) -> dict[str, Any]:
-    return {
-        "code": q.code,
-        "name": q.name,
-        "type": q.type.value,
-        "examType": q.exam_type,
-        "examNumber": q.exam_number,
-        "examDate": q.exam_date.isoformat(),
-        "expiryDate": q.expiry_date.isoformat(),
-        "parentCode": q.parent_code,
-    }
+_PASSES = msgspec.json.Decoder(tuple[Pass, ...])
 
 
-def _qualification_from_dict(d: dict[str, Any]) -> Qualification:
-    return Qualification(
-        code=d["code"],
-        name=d["name"],
-        type=QualificationType(d["type"]),
-        exam_type=d["examType"],
-        exam_number=d["examNumber"],
-        exam_date=date.fromisoformat(d["examDate"]),
-        expiry_date=date.fromisoformat(d["expiryDate"]),
-        parent_code=d["parentCode"],
-    )
+def _passes_to_bytes(passes: tuple[Pass, ...]) -> bytes:
+    return zlib.compress(msgspec.json.encode(passes))
 
 
-def _passes_to_json(passes: tuple[Pass, ...]) -> str:
-    return json.dumps(
-        [
-            {
-                "qualificationNumber": p.qualification_number,
-                "name": p.name,
-                "birthDate": p.birth_date.isoformat(),
-                "externalNumber": p.external_number,
-                "qualification": _qualification_to_dict(p.qualification),
-                "modules": [_qualification_to_dict(m) for m in p.modules],
-            }
-            for p in passes
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-
-
-def _passes_from_json(text: str | None) -> tuple[Pass, ...]:
-    return tuple(
-        Pass(
-            qualification_number=d["qualificationNumber"],
-            name=d["name"],
-            birth_date=date.fromisoformat(d["birthDate"]),
-            external_number=d["externalNumber"],
-            qualification=_qualification_from_dict(d["qualification"]),
-            modules=tuple(_qualification_from_dict(m) for m in d["modules"]),
-        )
-        for d in json.loads(text or "[]")
-    )
+def _passes_from_bytes(data: bytes | None) -> tuple[Pass, ...]:
+    return _PASSES.decode(zlib.decompress(data)) if data else ()
 
 
 def _to_domain(item: RequestModel, *, with_passes: bool) -> PassRequest:
@@ -151,7 +100,7 @@ def _to_domain(item: RequestModel, *, with_passes: bool) -> PassRequest:
         created_at=item.created_at,
         expires_at=item.expires_at,
         status=RequestStatus(item.status),
-        passes=_passes_from_json(item.passes_json) if with_passes else (),
+        passes=_passes_from_bytes(item.passes) if with_passes else (),
         ready_at=item.ready_at,
         zip_size=int(item.zip_size) if item.zip_size is not None else None,
         error=item.error,
@@ -173,7 +122,7 @@ def create_request(request: PassRequest) -> None:
         skipped=list(request.skipped),
         expires_at=request.expires_at,
         ttl=request.expires_at,
-        passes_json=_passes_to_json(request.passes),
+        passes=_passes_to_bytes(request.passes),
     )
     item.save(condition=RequestModel.request_id.does_not_exist())
 

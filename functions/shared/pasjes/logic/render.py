@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pasjes.aws import s3_client
 from pasjes.dal import requests
-from pasjes.domain import Pass, RequestStatus
+from pasjes.domain import REQUEST_ID_PATTERN, Pass, RequestStatus
 from pasjes.logic.requests import Clock, utc_now, zip_key
 from pasjes.render.archive import build_zip
 from pasjes.settings import get_settings
@@ -29,7 +29,7 @@ FAILED_REASON = (
 class RenderMessage(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    request_id: str = Field(alias="requestId", pattern=r"^[A-Za-z0-9_-]{16,64}$")
+    request_id: str = Field(alias="requestId", pattern=REQUEST_ID_PATTERN)
 
 
 class UnknownRequestError(Exception):
@@ -72,5 +72,8 @@ def render_request(
             logger.exception("Giving up on request", request_id=request_id)
             requests.mark_failed(request_id, FAILED_REASON)
         raise
-    requests.mark_ready(request_id, ready_at=now(), zip_size=len(data))
-    return RequestStatus.READY
+    if requests.mark_ready(request_id, ready_at=now(), zip_size=len(data)):
+        return RequestStatus.READY
+    # Another delivery finished (or failed) it meanwhile: report what it is now.
+    current = requests.get_request(request_id)
+    return current.status if current else RequestStatus.FAILED

@@ -47,8 +47,12 @@ class HolderSearch:
     order: SortOrder = SortOrder.ASC
     limit: int = DEFAULT_LIMIT
 
-    def fingerprint(self) -> str:
+    def fingerprint(self, today: date) -> str:
+        """What a cursor belongs to. Sorting by status depends on the day: a cursor of yesterday's
+        order must not page today's."""
         fields = {k: str(v) for k, v in asdict(self).items() if k != "limit"}
+        if self.sort is SortKey.STATUS:
+            fields["today"] = today.isoformat()
         return hashlib.sha256(repr(sorted(fields.items())).encode()).hexdigest()[:16]
 
 
@@ -144,7 +148,7 @@ def search_holders(
     secret: str,
 ) -> HolderPage:
     """Filter, sort and cut one page; the cursor is the last row's sort value (keyset paging)."""
-    fingerprint = search.fingerprint()
+    fingerprint = search.fingerprint(today)
     after = str(decode_cursor(cursor, fingerprint, secret=secret)) if cursor else None
     filters = _filters(search)
     selected = [row for row in rows if all(f(row) for f in filters)] if filters else list(rows)
