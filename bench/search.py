@@ -178,6 +178,14 @@ def main(argv: list[str] | None = None) -> int:
 
     port = free_port()
     server = start_moto(port)
+    try:
+        _measure(args, port)
+    finally:
+        server.terminate()
+    return 0
+
+
+def _measure(args: argparse.Namespace, port: int) -> None:
     configure_environment(f"http://127.0.0.1:{port}", template_environment(SamTemplate.load()))
     instrument()
     # Imported only now: the handler's clients must see the embedded AWS.
@@ -304,8 +312,6 @@ def main(argv: list[str] | None = None) -> int:
         f"  packed list (cold) vs one item per holder: {ours.items} vs {baseline.items} items "
         f"read, {ours.handler_ms / baseline.handler_ms:.2f}x the handler time\n"
     )
-    server.terminate()
-    return 0
 
 
 if __name__ == "__main__":
