@@ -29,23 +29,41 @@ _ERRORS = {
     "400": "Bad input: the message names the parameter or field.",
     "401": "No valid ID token.",
     "404": "Not found among the caller's own organisations, holders or requests.",
+    "409": "Not possible yet: the request is not ready, or a retry is still being handled.",
+    "410": "The request's 7 days are over.",
+    "415": "The body is not JSON.",
+    "422": "Understood but not possible: too many passes, no passes, or a reused key.",
+    "503": "The request could not be queued; it is marked failed. Try again.",
 }
+# Beyond 400 and 401, which every operation can answer.
+_OPERATION_ERRORS = {
+    ("/exam-types", "get"): ["404"],
+    ("/holders", "get"): ["404"],
+    ("/holders/{qualificationNumber}", "get"): ["404"],
+    ("/requests", "post"): ["404", "409", "415", "422", "503"],
+    ("/requests/{id}", "get"): ["404", "410"],
+    ("/requests/{id}/download", "get"): ["404", "409", "410"],
+}
+# Powertools documents every success as 200.
+_SUCCESS = {("/requests", "post"): "202"}
 
 
 def _with_our_errors(document: dict[str, Any]) -> dict[str, Any]:
-    """Our validation errors are 400 {message, code}, not Powertools' default 422 shape."""
+    """Our errors are {message, code} with these statuses, not Powertools' default 422 shape."""
     schemas = document["components"]["schemas"]
     for name in ("HTTPValidationError", "ValidationError"):
         schemas.pop(name, None)
     schemas["Error"] = _ERROR_SCHEMA
     ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-    for operations in document["paths"].values():
-        for operation in operations.values():
-            operation["responses"].pop("422", None)
-            for status, description in _ERRORS.items():
-                operation["responses"].setdefault(
-                    status, {"description": description, "content": ref}
-                )
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            responses.pop("422", None)
+            if success := _SUCCESS.get((path, method)):
+                responses[success] = responses.pop("200")
+            for status in ["400", "401", *_OPERATION_ERRORS.get((path, method), [])]:
+                responses[status] = {"description": _ERRORS[status], "content": ref}
+            operation["responses"] = dict(sorted(responses.items()))
     return document
 
 
