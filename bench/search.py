@@ -50,6 +50,7 @@ from infra.demo_data import KEIRA_BHV, benchmark_dataset
 from infra.gateway import SamTemplate
 from infra.local import configure_environment, template_environment
 from tests.conftest import FakeContext, api_event
+from tests.e2e.stack import free_port
 
 BENCH_SUB = "bench-contact"
 
@@ -113,12 +114,6 @@ def start_moto(port: int) -> subprocess.Popen[bytes]:
         time.sleep(0.1)
     server.kill()
     raise RuntimeError("moto's server did not start")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @contextmanager

@@ -3,8 +3,10 @@
     python -m infra.importer FOLDER_OR_JSON --user-pool-id POOL [--region R] [--endpoint-url URL]
 
 Table names come from the same environment variables the functions read (ORGANISATIONS_TABLE,
-CONTACTS_TABLE, HOLDERS_TABLE, REGISTRATIONS_TABLE). Loading writes (adds or replaces) items and
-never deletes any. Nothing is written when a row is bad or a contact's email has no Cognito user.
+CONTACTS_TABLE, HOLDERS_TABLE, REGISTRATIONS_TABLE). Nothing is written when a row is bad or a
+contact's email has no Cognito user. Each organisation in the dataset gets exactly the
+registrations the dataset gives it (stale ones are removed); organisations, holders and
+memberships are added or replaced, never removed.
 """
 
 from __future__ import annotations
