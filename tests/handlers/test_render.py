@@ -6,7 +6,8 @@ import copy
 import io
 import json
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from functions.submit.app import handler as submit_handler
 from pasjes.dal import requests
 from pasjes.domain import Pass, RequestStatus
 from pasjes.logic.render import FAILED_REASON, render_request
+from pasjes.render.archive import build_zip
 from pasjes.settings import get_settings
 from tests.conftest import EVENTS, KEIRA, FakeContext, api_event, call
 
@@ -114,7 +116,11 @@ def test_a_poison_record_is_reported_alone(portal: None) -> None:
     assert request.status is RequestStatus.READY
 
 
-def broken_build(passes: Sequence[Pass]) -> bytes:
+def broken_build(
+    passes: Sequence[Pass],
+    modified_at: datetime | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> bytes:
     raise RuntimeError("renderer broke")
 
 
@@ -131,3 +137,28 @@ def test_a_failure_is_retried_and_only_the_last_delivery_marks_it_failed(portal:
     assert request is not None
     assert (request.status, request.error) == (RequestStatus.FAILED, FAILED_REASON)
     assert zip_count() == 0
+
+
+def test_progress_is_recorded_while_rendering_and_complete_when_ready(portal: None) -> None:
+    request_id = submitted()
+    seen: list[int] = []
+
+    def watched_build(
+        passes: Sequence[Pass],
+        modified_at: datetime | None = None,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> bytes:
+        def record(done: int) -> None:
+            assert on_progress is not None
+            on_progress(done)
+            stored = requests.get_request(request_id)
+            assert stored is not None
+            seen.append(stored.rendered_count)
+
+        return build_zip(list(passes) * 30, modified_at, record)
+
+    assert render_request(request_id, receive_count=1, build=watched_build) is RequestStatus.READY
+    assert seen == [50, 100]
+    request = requests.get_request(request_id)
+    assert request is not None
+    assert request.rendered_count == request.pass_count

@@ -179,6 +179,7 @@ class RequestOut(ApiModel):
     reference: str | None
     holder_count: int
     pass_count: int
+    rendered_count: int = Field(description="Passes made so far; passCount once ready.")
     created_at: datetime
     expires_at: datetime
     ready_at: datetime | None
@@ -193,6 +194,7 @@ class RequestOut(ApiModel):
             reference=request.reference,
             holder_count=request.holder_count,
             pass_count=request.pass_count,
+            rendered_count=request.rendered_count,
             created_at=request.created_at,
             expires_at=request.expires_at,
             ready_at=request.ready_at,

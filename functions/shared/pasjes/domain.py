@@ -160,6 +160,8 @@ class PassRequest:
     passes: tuple[Pass, ...] = field(default=(), repr=False)
     ready_at: datetime | None = None
     zip_size: int | None = None
+    # Passes rendered so far: the progress a contact person sees while the ZIP is being made.
+    rendered_count: int = 0
     error: str | None = None
 
 

@@ -38,6 +38,7 @@ _LISTED = [
     "expiresAt",
     "readyAt",
     "zipSize",
+    "renderedCount",
     "error",
 ]
 
@@ -70,6 +71,7 @@ class RequestModel(Model):
     expires_at = UTCDateTimeAttribute(attr_name="expiresAt")
     ready_at = UTCDateTimeAttribute(attr_name="readyAt", null=True)
     zip_size = NumberAttribute(attr_name="zipSize", null=True)
+    rendered_count = NumberAttribute(attr_name="renderedCount", null=True)
     error = UnicodeAttribute(null=True)
     # The clean-up: DynamoDB deletes the item some time after expiry; reads check expiresAt.
     ttl = TTLAttribute(null=True)
@@ -103,6 +105,7 @@ def _to_domain(item: RequestModel, *, with_passes: bool) -> PassRequest:
         passes=_passes_from_bytes(item.passes) if with_passes else (),
         ready_at=item.ready_at,
         zip_size=int(item.zip_size) if item.zip_size is not None else None,
+        rendered_count=int(item.rendered_count or 0),
         error=item.error,
     )
 
@@ -169,13 +172,18 @@ def mark_rendering(request_id: str) -> bool:
     )
 
 
-def mark_ready(request_id: str, *, ready_at: datetime, zip_size: int) -> bool:
+def mark_progress(request_id: str, rendered: int) -> bool:
+    return _transition(request_id, [RequestStatus.RENDERING], rendered_count=rendered)
+
+
+def mark_ready(request_id: str, *, ready_at: datetime, zip_size: int, passes: int) -> bool:
     return _transition(
         request_id,
         [RequestStatus.RENDERING],
         status=RequestStatus.READY.value,
         ready_at=ready_at,
         zip_size=zip_size,
+        rendered_count=passes,
     )
 
 

@@ -7,6 +7,8 @@ make a second ZIP (the key is fixed per request) nor move a ready request back.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Protocol
 
 from aws_lambda_powertools import Logger
 from pydantic import BaseModel, ConfigDict, Field
@@ -19,7 +21,17 @@ from pasjes.render.archive import build_zip
 from pasjes.settings import get_settings
 
 logger = Logger()
-ZipBuilder = Callable[[Sequence[Pass]], bytes]
+
+
+class ZipBuilder(Protocol):
+    def __call__(
+        self,
+        passes: Sequence[Pass],
+        modified_at: datetime | None = None,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> bytes: ...
+
+
 ZipStore = Callable[[str, bytes], None]
 FAILED_REASON = (
     "The passes could not be made. Submit the request again; if it fails again, contact us."
@@ -46,6 +58,10 @@ def store_in_bucket(key: str, data: bytes) -> None:
     )
 
 
+def _record_progress(request_id: str, done: int) -> None:
+    requests.mark_progress(request_id, done)
+
+
 def render_request(
     request_id: str,
     *,
@@ -65,14 +81,20 @@ def render_request(
         return RequestStatus.FAILED
     requests.mark_rendering(request_id)
     try:
-        data = build(request.passes)
+        data = build(
+            request.passes,
+            modified_at=request.created_at,
+            on_progress=lambda done: _record_progress(request_id, done),
+        )
         store(zip_key(request_id), data)
     except Exception:
         if receive_count >= get_settings().max_receives:
             logger.exception("Giving up on request", request_id=request_id)
             requests.mark_failed(request_id, FAILED_REASON)
         raise
-    if requests.mark_ready(request_id, ready_at=now(), zip_size=len(data)):
+    if requests.mark_ready(
+        request_id, ready_at=now(), zip_size=len(data), passes=len(request.passes)
+    ):
         return RequestStatus.READY
     # Another delivery finished (or failed) it meanwhile: report what it is now.
     current = requests.get_request(request_id)
