@@ -2,8 +2,10 @@
 
 It serves exactly the `Type: Api` events of the template's functions under `/api`, checks the
 Cognito ID token as the REST API's Cognito authorizer does, hands the handler the REST proxy
-event, and answers what API Gateway answers when the token or the handler is wrong. The template
-is the only source of routes, so the local portal cannot drift from the deployed one.
+event, and answers what API Gateway answers when the token, the route or the handler is wrong:
+the API's `GatewayResponses` from the template, rendered as API Gateway renders them. The
+template is the only source of routes and of those answers, so the local portal cannot drift from
+the deployed one. Not even a request the HTTP server refuses itself gets an HTML page.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import base64
 import importlib
 import json
+import re
 import sys
 import threading
 import time
@@ -33,8 +36,10 @@ TEMPLATE = Path(__file__).resolve().parent.parent / "template.yaml"
 API_PREFIX = "/api"
 STAGE = "api"
 LOCAL_ACCOUNT_ID = "123456789012"
-# API Gateway rejects larger payloads before the function sees them.
+# API Gateway rejects larger payloads before the function sees them (REQUEST_TOO_LARGE).
 MAX_BODY_BYTES = 10 * 1024 * 1024
+# What API Gateway answers for a response type the API does not customise.
+AWS_DEFAULT_TEMPLATE = '{"message":$context.error.messageString}'
 
 Handler = Callable[[dict[str, Any], Any], Any]
 Log = Callable[[str], None]
@@ -52,6 +57,7 @@ class ApiEvent:
     method: str  # upper case, or "ANY"
     path: str
     authorized: bool
+    api: str | None = None  # logical id of its AWS::Serverless::Api (None: SAM's implicit one)
 
 
 @dataclass(frozen=True)
@@ -94,12 +100,71 @@ def _plain_int(value: Any, default: int) -> int:
         return default
 
 
+# The variables a gateway response template may use here: API Gateway substitutes them (the
+# templates are not VTL); $context.error.messageString is the message as a quoted JSON string.
+_ERROR_VARIABLE = re.compile(r"\$context\.error\.(messageString|message|responseType)\b")
+_ANY_VARIABLE = re.compile(r"\$\w+(?:\.\w+)*")
+
+
+@dataclass(frozen=True)
+class HttpResponse:
+    status: int
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: bytes = b""
+
+
+@dataclass(frozen=True)
+class GatewayResponse:
+    """One of API Gateway's own answers, as a `GatewayResponses` entry of the API shapes it."""
+
+    status: int | None = None  # None: the status of the error itself
+    headers: tuple[tuple[str, str], ...] = ()
+    template: str = AWS_DEFAULT_TEMPLATE  # the application/json body
+
+    def render(self, response_type: str, status: int, message: str) -> HttpResponse:
+        quoted = json.dumps(message)
+        values = {"messageString": quoted, "message": quoted[1:-1], "responseType": response_type}
+        body = _ERROR_VARIABLE.sub(lambda found: values[found.group(1)], self.template)
+        headers = list(self.headers)
+        if not any(name.lower() == "content-type" for name, _ in headers):
+            headers.insert(0, ("Content-Type", "application/json"))
+        return HttpResponse(status=self.status or status, headers=headers, body=body.encode())
+
+
+def default_response_type(status: int) -> str:
+    """The response type of an error no more specific type covers."""
+    return "DEFAULT_5XX" if status >= HTTPStatus.INTERNAL_SERVER_ERROR else "DEFAULT_4XX"
+
+
+@dataclass(frozen=True)
+class GatewayResponses:
+    """The API's customised gateway responses, by response type (UNAUTHORIZED, DEFAULT_4XX ...)."""
+
+    by_type: Mapping[str, GatewayResponse] = field(default_factory=dict)
+
+    def answer(
+        self,
+        response_type: str,
+        status: int,
+        message: str,
+        headers: Iterable[tuple[str, str]] = (),
+    ) -> HttpResponse:
+        """API Gateway's answer: the type's own response, else DEFAULT_4XX or DEFAULT_5XX, else
+        API Gateway's built-in `{"message": ...}`; `message` is `$context.error.message`."""
+        response = self.by_type.get(response_type) or self.by_type.get(
+            default_response_type(status)
+        )
+        rendered = (response or GatewayResponse()).render(response_type, status, message)
+        return HttpResponse(rendered.status, [*rendered.headers, *headers], rendered.body)
+
+
 @dataclass(frozen=True)
 class SamTemplate:
     resources: Mapping[str, Any]
     globals: Mapping[str, Any]
     parameters: Mapping[str, Any]
     functions: tuple[FunctionSpec, ...]
+    gateway_responses: GatewayResponses = field(default_factory=GatewayResponses)
 
     @classmethod
     def load(cls, path: Path = TEMPLATE) -> SamTemplate:
@@ -119,6 +184,7 @@ class SamTemplate:
             globals=globals_,
             parameters=template.get("Parameters") or {},
             functions=functions,
+            gateway_responses=_gateway_responses(functions, resources, globals_),
         )
 
     def properties(self, logical_id: str) -> Mapping[str, Any]:
@@ -168,6 +234,7 @@ def _function_spec(
                     authorized=_is_authorized(
                         f"{logical_id}.{event_id}", event_properties, resources, globals_
                     ),
+                    api=_logical_id(event_properties.get("RestApiId")),
                 )
             )
         elif event.get("Type") == "SQS":
@@ -194,6 +261,66 @@ def _function_spec(
     )
 
 
+def _api_properties(
+    api_id: str | None, resources: Mapping[str, Any], globals_: Mapping[str, Any]
+) -> dict[str, Any]:
+    """An AWS::Serverless::Api's properties with what Globals.Api supplies, as SAM merges them."""
+    api_resource = (resources.get(api_id) or {}) if api_id else {}
+    return {**(globals_.get("Api") or {}), **(api_resource.get("Properties") or {})}
+
+
+def _gateway_responses(
+    functions: Iterable[FunctionSpec],
+    resources: Mapping[str, Any],
+    globals_: Mapping[str, Any],
+) -> GatewayResponses:
+    """The `GatewayResponses` of the one API that the functions' Api events are on."""
+    api_ids = {event.api for spec in functions for event in spec.api_events}
+    if len(api_ids) > 1:
+        raise TemplateError(f"the Api events are on {len(api_ids)} APIs; the local gateway is one")
+    if not api_ids:
+        return GatewayResponses()
+    api_properties = _api_properties(api_ids.pop(), resources, globals_)
+    globals_responses = (globals_.get("Api") or {}).get("GatewayResponses") or {}
+    configured = {**globals_responses, **(api_properties.get("GatewayResponses") or {})}
+    return GatewayResponses(
+        {
+            str(response_type): _gateway_response(str(response_type), settings or {})
+            for response_type, settings in configured.items()
+        }
+    )
+
+
+def _gateway_response(response_type: str, settings: Mapping[str, Any]) -> GatewayResponse:
+    where = f"GatewayResponses.{response_type}"
+    parameters = settings.get("ResponseParameters") or {}
+    if set(parameters) - {"Headers"}:
+        raise TemplateError(f"{where}: only ResponseParameters.Headers have a local stand-in")
+    headers: list[tuple[str, str]] = []
+    for name, value in (parameters.get("Headers") or {}).items():
+        # A literal is 'quoted'; anything else maps a request value, which is not done here.
+        if not (isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == "'"):
+            raise TemplateError(f"{where}: header {name} must be a 'literal' value")
+        headers.append((str(name), value[1:-1]))
+    templates = settings.get("ResponseTemplates") or {}
+    if set(templates) - {"application/json"}:
+        raise TemplateError(f"{where}: only an application/json template has a local stand-in")
+    template = templates.get("application/json", AWS_DEFAULT_TEMPLATE)
+    if not isinstance(template, str):
+        raise TemplateError(f"{where}: the application/json template must be a plain string")
+    unknown = {v for v in _ANY_VARIABLE.findall(template) if not _ERROR_VARIABLE.fullmatch(v)}
+    if unknown:
+        raise TemplateError(f"{where}: {', '.join(sorted(unknown))} has no local stand-in")
+    status = settings.get("StatusCode")
+    if status is not None and not str(status).isdigit():
+        raise TemplateError(f"{where}: StatusCode must be a plain number")
+    return GatewayResponse(
+        status=int(status) if status is not None else None,
+        headers=tuple(headers),
+        template=template,
+    )
+
+
 def _is_authorized(
     where: str,
     event_properties: Mapping[str, Any],
@@ -205,9 +332,9 @@ def _is_authorized(
     An event's own `Auth.Authorizer` wins; otherwise its API's `DefaultAuthorizer` applies, and a
     route without either is open, exactly as deployed.
     """
-    api_id = _logical_id(event_properties.get("RestApiId"))
-    api_resource = (resources.get(api_id) or {}) if api_id else {}
-    api_properties = {**(globals_.get("Api") or {}), **(api_resource.get("Properties") or {})}
+    api_properties = _api_properties(
+        _logical_id(event_properties.get("RestApiId")), resources, globals_
+    )
     api_auth = api_properties.get("Auth") or {}
     authorizer = (event_properties.get("Auth") or {}).get("Authorizer")
     if authorizer is None:
@@ -488,13 +615,6 @@ class HttpRequest:
         return found[-1] if found else None
 
 
-@dataclass(frozen=True)
-class HttpResponse:
-    status: int
-    headers: list[tuple[str, str]] = field(default_factory=list)
-    body: bytes = b""
-
-
 def _json_response(
     status: int, body: Mapping[str, Any], headers: Iterable[tuple[str, str]] = ()
 ) -> HttpResponse:
@@ -602,12 +722,14 @@ class Gateway:
         *,
         routes: list[Route],
         verifier: CognitoTokenVerifier,
+        responses: GatewayResponses,
         client_config: Mapping[str, str],
         log: Log | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.routes = routes
         self.verifier = verifier
+        self.responses = responses
         self.client_config = dict(client_config)
         self._log = log or _stderr
         self._clock = clock
@@ -626,20 +748,21 @@ class Gateway:
         if path == "/config.json" and request.method in ("GET", "HEAD"):
             return _json_response(HTTPStatus.OK, self.client_config)
         if path != API_PREFIX and not path.startswith(API_PREFIX + "/"):
-            return self._not_found(request.method, path)
+            return self._no_route()
         api_path = path[len(API_PREFIX) :] or "/"
         found = find_route(self.routes, request.method, api_path)
         if found is None:
-            return self._not_found(request.method, path)
+            return self._no_route()
         route, path_parameters = found
         claims = None
         if route.authorized:
             try:
                 claims = self.verifier.verify(request.header("Authorization"))
             except TokenRejected as rejected:
-                return _json_response(
+                return self.responses.answer(
+                    "UNAUTHORIZED",
                     HTTPStatus.UNAUTHORIZED,
-                    {"message": rejected.message},
+                    rejected.message,
                     [("x-amzn-ErrorType", "UnauthorizedException")],
                 )
         event = build_event(
@@ -658,30 +781,49 @@ class Gateway:
                 f"error: {route.function.spec.name} failed on {request.method} {path}\n"
                 + traceback.format_exc().rstrip()
             )
-            return _json_response(
+            return self.responses.answer(
+                "DEFAULT_5XX",
                 HTTPStatus.BAD_GATEWAY,
-                {"message": "Internal server error", "code": "internal_error"},
+                "Internal server error",
+                [("x-amzn-ErrorType", "InternalServerErrorException")],
             )
 
-    @staticmethod
-    def _not_found(method: str, path: str) -> HttpResponse:
-        return _json_response(
-            HTTPStatus.NOT_FOUND,
-            {"message": f"No route for {method} {path}.", "code": "route_not_found"},
+    def _no_route(self) -> HttpResponse:
+        # API Gateway's answer to any method and path that no route declares.
+        return self.responses.answer(
+            "MISSING_AUTHENTICATION_TOKEN",
+            HTTPStatus.FORBIDDEN,
+            "Missing Authentication Token",
+            [("x-amzn-ErrorType", "MissingAuthenticationTokenException")],
         )
 
 
 # --- HTTP --------------------------------------------------------------------------------------
 
+# A request target with a byte outside printable ASCII (a raw UTF-8 byte, a control character)
+# is malformed HTTP; clients percent-encode those.
+_MALFORMED_TARGET = re.compile(r"[^\x21-\x7e]")
+
 
 class GatewayServer(ThreadingHTTPServer):
-    """Binds its port on construction, so a taken port fails before anything else starts."""
+    """Binds its port on construction, so a taken port fails before anything else starts.
+
+    `responses` (the template's gateway responses) shape the answers the server gives itself,
+    before a request reaches the gateway: a malformed request, too large a body.
+    """
 
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], *, log: Log | None = None) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        *,
+        responses: GatewayResponses,
+        log: Log | None = None,
+    ) -> None:
         super().__init__(address, _RequestHandler)
         self.gateway: Gateway | None = None
+        self.responses = responses
         self.log = log or _stderr
 
     @property
@@ -693,20 +835,28 @@ class _RequestHandler(BaseHTTPRequestHandler):
     server: GatewayServer
     protocol_version = "HTTP/1.1"
 
+    def __getattr__(self, name: str) -> Callable[[], None]:
+        # The stdlib looks up do_<METHOD> and answers 501 for a method without one; API Gateway
+        # answers every method, an undeclared one with its 403, so every method goes to _serve.
+        if name.startswith("do_"):
+            return self._serve
+        raise AttributeError(name)
+
     def _serve(self) -> None:
         started = time.monotonic()
+        if self.request_version == "HTTP/0.9" or _MALFORMED_TARGET.search(self.path):
+            self.send_error(HTTPStatus.BAD_REQUEST, f"Bad request syntax ({self.requestline!r})")
+            return
         declared = (self.headers.get("Content-Length") or "0").strip()
         length = int(declared) if declared.isdigit() else -1
         body_read = False
         if length < 0:
-            response = _json_response(
-                HTTPStatus.BAD_REQUEST,
-                {"message": "Bad Content-Length", "code": "bad_request"},
+            response = self.server.responses.answer(
+                "DEFAULT_4XX", HTTPStatus.BAD_REQUEST, "Bad Content-Length"
             )
         elif length > MAX_BODY_BYTES:
-            response = _json_response(
-                HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-                {"message": "Request Too Long", "code": "payload_too_large"},
+            response = self.server.responses.answer(
+                "REQUEST_TOO_LARGE", HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "Request Too Long"
             )
         elif self.server.gateway is None:
             response = _json_response(
@@ -726,24 +876,39 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if not body_read:
             # What is left of the body must not be taken for the next request on this connection.
             self.close_connection = True
+        self._send(response, started)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """What the stdlib refuses itself (a request line over 64 KB, bad syntax, too many
+        headers, a version it does not speak) in the template's JSON, not the stdlib's HTML."""
+        started = time.monotonic()
+        self.close_connection = True
+        if self.request_version == "HTTP/0.9":
+            # Without this the stdlib would write the body without a status line or headers.
+            self.request_version = self.protocol_version
+        status = HTTPStatus(code)
+        response = self.server.responses.answer(
+            default_response_type(status), status, message or status.phrase
+        )
+        self._send(response, started)
+
+    def _send(self, response: HttpResponse, started: float) -> None:
         self.send_response(response.status)
         for name, value in response.headers:
             if name.lower() not in ("content-length", "connection", "transfer-encoding"):
                 self.send_header(name, value)
         self.send_header("Content-Length", str(len(response.body)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(response.body)
         elapsed_ms = (time.monotonic() - started) * 1000
-        self.server.log(
-            f"{self.command} {urlsplit(self.path).path} {response.status} {elapsed_ms:.0f} ms"
-        )
+        # A request line the stdlib refused may have left no method or path to log.
+        method = self.command or "-"
+        path = urlsplit(getattr(self, "path", "")).path or "-"
+        self.server.log(f"{method} {path} {response.status} {elapsed_ms:.0f} ms")
 
     def log_message(self, format: str, *args: Any) -> None:
-        # _serve logs one line per request; the stdlib's own lines would repeat it on stderr.
+        # _send logs one line per request; the stdlib's own lines would repeat it on stderr.
         return
-
-
-# The stdlib dispatches on `do_<METHOD>`; every method goes through the same routing.
-for _method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"):
-    setattr(_RequestHandler, f"do_{_method}", _RequestHandler._serve)

@@ -45,6 +45,7 @@ from infra import demo_data, importer
 from infra.gateway import (
     CognitoTokenVerifier,
     Gateway,
+    GatewayResponses,
     GatewayServer,
     LocalFunction,
     SamTemplate,
@@ -136,9 +137,11 @@ def _listen_error(variable: str, port: int, error: OSError) -> StartupError:
     return StartupError(f"cannot listen on {HOST}:{port} ({variable}): {error.strerror}")
 
 
-def start_gateway_server(port: int, log: Callable[[str], None]) -> GatewayServer:
+def start_gateway_server(
+    port: int, responses: GatewayResponses, log: Callable[[str], None]
+) -> GatewayServer:
     try:
-        return GatewayServer((HOST, port), log=log)
+        return GatewayServer((HOST, port), responses=responses, log=log)
     except OSError as error:
         raise _listen_error("PORT", port, error) from error
 
@@ -436,14 +439,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         port = _port("PORT", DEFAULT_PORT)
         moto_port = _port("MOTO_PORT", 0)
-        gateway_server = start_gateway_server(port, out.line)
+        template = _load_template()
+        gateway_server = start_gateway_server(port, template.gateway_responses, out.line)
         try:
             moto_server = start_moto_server(moto_port)
         except BaseException:
             gateway_server.server_close()
             raise
         stack = Stack(gateway_server=gateway_server, moto_server=moto_server)
-        _run(stack, args, out)
+        _run(stack, template, args, out)
     except StartupError as error:
         sys.stderr.write(f"pasjesportaal: {error}\n")
         return 1
@@ -456,17 +460,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _run(stack: Stack, args: argparse.Namespace, out: Output) -> None:
+def _load_template() -> SamTemplate:
+    """template.yaml, read before anything starts: routes, answers and resources come from it."""
+    try:
+        template = SamTemplate.load()
+        template.sqs_consumer()
+    except TemplateError as error:
+        raise StartupError(str(error)) from error
+    return template
+
+
+def _run(stack: Stack, template: SamTemplate, args: argparse.Namespace, out: Output) -> None:
     started = time.monotonic()
     # Loading creates objects that all stay alive; collecting meanwhile only costs startup time.
     gc.disable()
     moto_url = f"http://{HOST}:{stack.moto_server.port}"
     api_url = f"http://{HOST}:{stack.gateway_server.port}"
-    try:
-        template = SamTemplate.load()
-        render_spec, render_source = template.sqs_consumer()
-    except TemplateError as error:
-        raise StartupError(str(error)) from error
+    render_spec, render_source = template.sqs_consumer()
     configure_environment(moto_url, template_environment(template))
 
     queue = create_render_queue(moto_url, template.properties(render_source.queue))
@@ -501,6 +511,7 @@ def _run(stack: Stack, args: argparse.Namespace, out: Output) -> None:
     stack.gateway_server.gateway = Gateway(
         routes=routes_from(template, functions),
         verifier=verifier,
+        responses=template.gateway_responses,
         client_config={
             "region": REGION,
             "userPoolId": pool.pool_id,

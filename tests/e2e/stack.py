@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -15,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import boto3
 import pytest
@@ -166,6 +168,18 @@ class StackClient:
         except urllib.error.HTTPError as error:
             with error:
                 return error.code, _json(error.read())
+
+    def send_raw(self, request: bytes) -> tuple[int, str | None, Any]:
+        """(status, Content-Type, decoded JSON body) of bytes sent as they are: a request no
+        HTTP client would send, such as raw UTF-8 in the path or a 70 KB request line."""
+        address = urlsplit(self.base_url)
+        host, port = address.hostname or "127.0.0.1", address.port or 80
+        with socket.create_connection((host, port), timeout=30) as connection:
+            connection.sendall(request)
+            answer = http.client.HTTPResponse(connection)
+            answer.begin()
+            with answer:
+                return answer.status, answer.getheader("Content-Type"), _json(answer.read())
 
     def get(self, path: str, *, token: str | None = None) -> tuple[int, Any]:
         return self.request("GET", path, token=token)

@@ -1,10 +1,13 @@
 """template.yaml deploys what the code expects: the tables of the pynamodb models, a handler for
-every route, the Cognito authorizer on every route, a safe render queue and a private bucket."""
+every route, the Cognito authorizer on every route, API Gateway's own errors in the portal's JSON,
+least-privilege roles, a safe render queue with an alarm that notifies, and a private bucket."""
 
 from __future__ import annotations
 
 import ast
 import dataclasses
+import json
+import re
 from pathlib import Path
 from typing import Any, cast
 
@@ -30,6 +33,60 @@ ROUTES = {
     ("GET", "/requests"): "download",
     ("GET", "/requests/{id}"): "download",
     ("GET", "/requests/{id}/download"): "download",
+}
+
+# API Gateway's own answers: response type -> (status it is given, or None to keep the error's
+# own, and the portal's error code).
+GATEWAY_RESPONSES = {
+    "UNAUTHORIZED": (401, "unauthenticated"),
+    "EXPIRED_TOKEN": (401, "unauthenticated"),
+    "MISSING_AUTHENTICATION_TOKEN": (403, "route_not_found"),
+    "ACCESS_DENIED": (403, "access_denied"),
+    "THROTTLED": (429, "throttled"),
+    "REQUEST_TOO_LARGE": (413, "request_too_large"),
+    "DEFAULT_4XX": (None, "bad_request"),
+    "DEFAULT_5XX": (None, "internal_error"),
+}
+
+# What each function's role may do, as (action, resource): exactly the calls its code makes
+# (functions/<name>/app.py and the pasjes.logic and pasjes.dal functions it uses).
+IDEMPOTENCY = {
+    (action, "IdempotencyTable")
+    for action in (
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+    )
+}
+GRANTS = {
+    "SearchFunction": {
+        ("dynamodb:GetItem", "OrganisationsTable"),
+        ("dynamodb:Query", "ContactsTable"),
+        ("dynamodb:GetItem", "RegistrationsTable"),
+        ("dynamodb:Query", "RegistrationsTable"),
+        ("dynamodb:BatchGetItem", "RegistrationsTable"),
+        ("dynamodb:GetItem", "HoldersTable"),
+    },
+    "SubmitFunction": {
+        ("dynamodb:Query", "ContactsTable"),
+        ("dynamodb:BatchGetItem", "RegistrationsTable"),
+        ("dynamodb:BatchGetItem", "HoldersTable"),
+        ("dynamodb:PutItem", "RequestsTable"),
+        ("dynamodb:UpdateItem", "RequestsTable"),
+        ("sqs:SendMessage", "RenderQueue"),
+        *IDEMPOTENCY,
+    },
+    "DownloadFunction": {
+        ("dynamodb:GetItem", "RequestsTable"),
+        ("dynamodb:Query", "RequestsTable/index/byOwner"),
+        ("s3:GetObject", "PassesBucket/requests/*"),
+    },
+    "RenderFunction": {
+        ("dynamodb:GetItem", "RequestsTable"),
+        ("dynamodb:UpdateItem", "RequestsTable"),
+        ("s3:PutObject", "PassesBucket/requests/*"),
+    },
 }
 
 Template = dict[str, Any]
@@ -141,6 +198,49 @@ def render_function(template: Template) -> str:
         )
     ]
     return name
+
+
+def resource_named(value: Any) -> str:
+    """ "RequestsTable" for !GetAtt RequestsTable.Arn, "PassesBucket/requests/*" for
+    !Sub ${PassesBucket.Arn}/requests/*: the resource a policy statement names."""
+    if isinstance(value, dict) and set(value) == {"Fn::GetAtt"}:
+        resource, attribute = get_att(value)
+        assert attribute == "Arn", f"a policy names {resource}.{attribute}, not an ARN"
+        return resource
+    assert isinstance(value, dict), f"a policy names {value!r} instead of a resource's ARN"
+    assert set(value) == {"Fn::Sub"}, f"a policy names {value!r} instead of a resource's ARN"
+    assert isinstance(value["Fn::Sub"], str), f"a policy names {value!r}"
+    return re.sub(r"\$\{(\w+)\.Arn\}", r"\1", value["Fn::Sub"])
+
+
+def grants(template: Template, function: str) -> set[tuple[str, str]]:
+    """(action, resource) for every action a function's inline policies allow."""
+    found: set[tuple[str, str]] = set()
+    for policy in properties(template, function).get("Policies") or []:
+        assert set(policy) == {"Statement"}, f"{function} has a policy template: {policy}"
+        for statement in policy["Statement"]:
+            assert statement["Effect"] == "Allow"
+            assert "Condition" not in statement, f"{function}: a condition the test cannot read"
+            actions = statement["Action"]
+            resources = statement["Resource"]
+            found |= {
+                (action, resource_named(resource))
+                for action in ([actions] if isinstance(actions, str) else actions)
+                for resource in (resources if isinstance(resources, list) else [resources])
+            }
+    return found
+
+
+def dead_letter_alarm(template: Template) -> dict[str, Any]:
+    redrive = properties(template, "RenderQueue")["RedrivePolicy"]
+    dead_letter_queue, _ = get_att(redrive["deadLetterTargetArn"])
+    (alarm,) = [
+        alarm["Properties"]
+        for alarm in resources_of_type(template, "AWS::CloudWatch::Alarm").values()
+        for dimension in alarm["Properties"].get("Dimensions", [])
+        if dimension["Name"] == "QueueName" and get_att(dimension["Value"])[0] == dead_letter_queue
+    ]
+    return cast(dict[str, Any], alarm)
 
 
 def handler_file(template: Template, function: str) -> Path:
@@ -341,6 +441,51 @@ def test_api_is_served_under_api_with_throttling_and_without_swagger_ui(
     assert all("swagger" not in path.lower() for _, _, path, _ in api_events(template))
 
 
+@pytest.mark.parametrize(("response_type", "expected"), GATEWAY_RESPONSES.items())
+def test_api_gateways_own_errors_answer_json_with_a_message_and_a_code(
+    template: Template, response_type: str, expected: tuple[int | None, str]
+) -> None:
+    responses = properties(template, "PasjesApi").get("GatewayResponses") or {}
+    assert response_type in responses, f"PasjesApi does not shape API Gateway's {response_type}"
+    response = responses[response_type]
+    body = response["ResponseTemplates"]["application/json"]
+    # API Gateway substitutes these; messageString is the message as a quoted JSON string.
+    quoted = json.dumps('API Gateway\'s "own" message')
+    body = body.replace("$context.error.messageString", quoted)
+    body = body.replace("$context.error.message", quoted[1:-1])
+
+    answer = json.loads(body)
+
+    status, code = expected
+    assert set(answer) == {"message", "code"}
+    assert answer["code"] == code
+    assert isinstance(answer["message"], str)
+    assert answer["message"]
+    assert (int(response["StatusCode"]) if "StatusCode" in response else None) == status
+    assert response["ResponseParameters"]["Headers"]["Content-Type"] == "'application/json'"
+
+
+def test_a_server_error_of_api_gateway_shows_no_detail(template: Template) -> None:
+    response = properties(template, "PasjesApi")["GatewayResponses"]["DEFAULT_5XX"]
+
+    assert "$" not in response["ResponseTemplates"]["application/json"]
+
+
+# ---------------------------------------------------------------- least privilege
+
+
+def test_every_function_has_its_grants_listed_here(template: Template) -> None:
+    assert set(resources_of_type(template, "AWS::Serverless::Function")) == set(GRANTS)
+
+
+@pytest.mark.parametrize("function", GRANTS)
+def test_a_function_may_do_exactly_what_its_code_does(template: Template, function: str) -> None:
+    granted = grants(template, function)
+
+    assert granted - GRANTS[function] == set(), f"{function} may do more than it does"
+    assert GRANTS[function] - granted == set(), f"{function} lacks a permission it needs"
+
+
 def test_only_administrators_create_contact_persons(template: Template) -> None:
     pool = properties(template, "UserPool")
     client = properties(template, "UserPoolClient")
@@ -369,6 +514,41 @@ def test_render_queue_hides_a_message_for_six_times_the_render_timeout(
     queue = properties(template, "RenderQueue")
 
     assert int(queue["VisibilityTimeout"]) >= 6 * timeout
+
+
+def test_the_dead_letter_alarm_notifies_the_operations_topic(template: Template) -> None:
+    alarm = dead_letter_alarm(template)
+
+    assert [ref(action) for action in alarm.get("AlarmActions", [])] == ["OperationsTopic"]
+    assert template["Resources"]["OperationsTopic"]["Type"] == "AWS::SNS::Topic"
+
+
+def test_cloudwatch_may_use_the_key_of_the_encrypted_operations_topic(
+    template: Template,
+) -> None:
+    # Not alias/aws/sns: its key policy does not let CloudWatch alarms publish to the topic.
+    key = ref(properties(template, "OperationsTopic")["KmsMasterKeyId"])
+    statements = properties(template, key)["KeyPolicy"]["Statement"]
+
+    assert template["Resources"][key]["Type"] == "AWS::KMS::Key"
+    assert any(
+        s["Effect"] == "Allow"
+        and s["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+        and {"kms:Decrypt", "kms:GenerateDataKey*"} <= set(s["Action"])
+        for s in statements
+    )
+
+
+def test_an_alarm_email_is_subscribed_only_when_one_is_given(template: Template) -> None:
+    (name,) = resources_of_type(template, "AWS::SNS::Subscription")
+    subscription = template["Resources"][name]
+    condition = template["Conditions"][subscription["Condition"]]
+
+    assert template["Parameters"]["AlarmEmail"]["Default"] == ""
+    assert condition == {"Fn::Not": [{"Fn::Equals": [{"Ref": "AlarmEmail"}, ""]}]}
+    assert ref(subscription["Properties"]["TopicArn"]) == "OperationsTopic"
+    assert subscription["Properties"]["Protocol"] == "email"
+    assert ref(subscription["Properties"]["Endpoint"]) == "AlarmEmail"
 
 
 def test_render_knows_which_receive_is_the_last_before_the_dead_letter_queue(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import http.client
 import importlib.util
 import json
+import socket
 import threading
 import time
 import urllib.error
@@ -19,14 +21,18 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from infra.gateway import (
+    MAX_BODY_BYTES,
     CognitoTokenVerifier,
     FunctionSpec,
     Gateway,
+    GatewayResponse,
+    GatewayResponses,
     GatewayServer,
     HttpRequest,
     LocalFunction,
     Route,
     SamTemplate,
+    TemplateError,
     claims_as_api_gateway_passes_them,
     find_route,
 )
@@ -44,6 +50,14 @@ CONFIG = {
     "cognitoEndpoint": "http://127.0.0.1:5000",
     "apiBaseUrl": "http://127.0.0.1:3000/api",
 }
+
+# The deployed API's own answers: the local gateway answers with the same ones.
+RESPONSES = SamTemplate.load().gateway_responses
+UNAUTHENTICATED = {
+    "message": "Sign in first: this request carries no valid ID token.",
+    "code": "unauthenticated",
+}
+NO_ROUTE = {"message": "Missing Authentication Token", "code": "route_not_found"}
 
 POOL_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 OTHER_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -126,7 +140,12 @@ def _gateway(handler: Recorder, log: list[str] | None = None) -> Gateway:
     )
     sink = log if log is not None else []
     return Gateway(
-        routes=routes, verifier=verifier, client_config=CONFIG, log=sink.append, clock=lambda: NOW
+        routes=routes,
+        verifier=verifier,
+        responses=RESPONSES,
+        client_config=CONFIG,
+        log=sink.append,
+        clock=lambda: NOW,
     )
 
 
@@ -265,13 +284,14 @@ def test_a_literal_segment_wins_over_a_path_parameter() -> None:
         ("GET", "/api/holders/1/2"),
     ],
 )
-def test_an_undeclared_route_is_a_json_404(method: str, target: str) -> None:
+def test_an_undeclared_route_is_api_gateways_403_in_json(method: str, target: str) -> None:
     handler = Recorder()
 
     response = _gateway(handler).handle(HttpRequest(method, target, []))
 
-    assert response.status == 404
-    assert json.loads(response.body)["code"] == "route_not_found"
+    assert response.status == 403
+    assert json.loads(response.body) == NO_ROUTE
+    assert ("Content-Type", "application/json") in response.headers
     assert handler.events == []
 
 
@@ -306,18 +326,20 @@ def test_the_authorizer_refuses_a_bad_token_before_the_handler_runs(kind: str) -
 
     status, body = _get(_gateway(handler), "/api/me", REFUSED[kind])
 
-    assert (status, body) == (401, {"message": "Unauthorized"})
+    assert (status, body) == (401, UNAUTHENTICATED)
     assert handler.events == []
 
 
-def test_an_expired_token_gets_api_gateways_own_message() -> None:
+def test_an_expired_token_is_refused_as_the_cognito_authorizer_refuses_it() -> None:
+    # In AWS that is the UNAUTHORIZED response too ("The incoming token has expired" is only
+    # its $context.error.message); EXPIRED_TOKEN is for expired SigV4 credentials.
     handler = Recorder()
     now = int(time.time())
     expired = id_token(iat=now - 7200, auth_time=now - 7200, exp=now - 1)
 
     status, body = _get(_gateway(handler), "/api/me", expired)
 
-    assert (status, body) == (401, {"message": "The incoming token has expired"})
+    assert (status, body) == (401, UNAUTHENTICATED)
     assert handler.events == []
 
 
@@ -335,7 +357,7 @@ def test_a_route_without_authorizer_gets_no_claims() -> None:
     handler = Recorder()
 
     status, _ = _get(_gateway(handler), "/open")
-    assert status == 404  # outside /api
+    assert status == 403  # outside /api
     status, _ = _get(_gateway(handler), "/api/open")
 
     assert status == 200
@@ -477,8 +499,156 @@ def test_a_crashing_or_malformed_handler_is_a_502_without_details(answer: Any) -
 
     status, body = _get(_gateway(Recorder(answer), log), "/api/me", id_token())
 
-    assert (status, body) == (502, {"message": "Internal server error", "code": "internal_error"})
+    assert (status, body) == (
+        502,
+        {"message": "Something went wrong on our side; try again.", "code": "internal_error"},
+    )
     assert "Traceback" in log[0]
+
+
+# --- API Gateway's own answers -----------------------------------------------------------------
+
+
+def _api_template(path: Path, gateway_responses: dict[str, Any], **globals_: Any) -> Path:
+    """A template whose one route is on an API with these GatewayResponses (JSON is YAML too)."""
+    route = {"RestApiId": {"Ref": "Api"}, "Path": "/me", "Method": "GET"}
+    template = {
+        "Transform": "AWS::Serverless-2016-10-31",
+        "Globals": {"Api": globals_},
+        "Resources": {
+            "Api": {
+                "Type": "AWS::Serverless::Api",
+                "Properties": {"StageName": "api", "GatewayResponses": gateway_responses},
+            },
+            "Search": {
+                "Type": "AWS::Serverless::Function",
+                "Properties": {
+                    "CodeUri": "functions/search/",
+                    "Handler": "app.handler",
+                    "Events": {"Me": {"Type": "Api", "Properties": route}},
+                },
+            },
+        },
+    }
+    path.write_text(json.dumps(template))
+    return path
+
+
+CUSTOMISED = {
+    "UNAUTHORIZED": {
+        "StatusCode": "401",
+        "ResponseParameters": {
+            "Headers": {"Content-Type": "'application/json'", "X-Portal": "'yes'"}
+        },
+        "ResponseTemplates": {
+            "application/json": '{"message": "Sign in first.", "code": "unauthenticated"}'
+        },
+    },
+    "DEFAULT_4XX": {
+        "ResponseTemplates": {
+            "application/json": '{"message": $context.error.messageString, '
+            '"type": "$context.error.responseType", "code": "bad_request"}'
+        }
+    },
+}
+
+
+def test_gateway_responses_come_from_the_api_in_the_template(tmp_path: Path) -> None:
+    path = _api_template(
+        tmp_path / "template.yaml",
+        CUSTOMISED,
+        GatewayResponses={"THROTTLED": {"StatusCode": 429}},
+    )
+
+    responses = SamTemplate.load(path).gateway_responses
+
+    assert set(responses.by_type) == {"UNAUTHORIZED", "DEFAULT_4XX", "THROTTLED"}
+    unauthorized = responses.answer("UNAUTHORIZED", 401, "Unauthorized")
+    assert unauthorized.status == 401
+    assert json.loads(unauthorized.body) == {"message": "Sign in first.", "code": "unauthenticated"}
+    assert unauthorized.headers == [("Content-Type", "application/json"), ("X-Portal", "yes")]
+    assert responses.answer("THROTTLED", 429, "Too Many Requests").status == 429
+
+
+def test_a_response_type_the_api_leaves_alone_falls_back_to_default_4xx_with_its_status(
+    tmp_path: Path,
+) -> None:
+    responses = SamTemplate.load(_api_template(tmp_path / "t.yaml", CUSTOMISED)).gateway_responses
+
+    answer = responses.answer("UNSUPPORTED_MEDIA_TYPE", 415, 'Unsupported "Media" Type')
+
+    assert answer.status == 415
+    assert json.loads(answer.body) == {
+        "message": 'Unsupported "Media" Type',
+        "type": "UNSUPPORTED_MEDIA_TYPE",
+        "code": "bad_request",
+    }
+
+
+def test_without_any_gateway_responses_api_gateways_own_body_is_answered() -> None:
+    answer = GatewayResponses().answer("DEFAULT_5XX", 502, "Internal server error")
+
+    assert (answer.status, json.loads(answer.body)) == (502, {"message": "Internal server error"})
+    assert answer.headers == [("Content-Type", "application/json")]
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"ResponseParameters": {"Headers": {"X-Name": "method.request.header.name"}}},
+        {"ResponseParameters": {"QueryStrings": {"a": "'b'"}}},
+        {"ResponseTemplates": {"application/xml": "<message/>"}},
+        {"ResponseTemplates": {"application/json": '{"message": "$context.requestId"}'}},
+        {"StatusCode": "4xx"},
+    ],
+    ids=str,
+)
+def test_a_gateway_response_without_a_local_stand_in_stops_the_template_loading(
+    tmp_path: Path, settings: dict[str, Any]
+) -> None:
+    path = _api_template(tmp_path / "template.yaml", {"ACCESS_DENIED": settings})
+
+    with pytest.raises(TemplateError, match="ACCESS_DENIED"):
+        SamTemplate.load(path)
+
+
+@pytest.mark.parametrize(
+    ("response_type", "status", "code"),
+    [
+        ("UNAUTHORIZED", 401, "unauthenticated"),
+        ("EXPIRED_TOKEN", 401, "unauthenticated"),
+        ("MISSING_AUTHENTICATION_TOKEN", 403, "route_not_found"),
+        ("ACCESS_DENIED", 403, "access_denied"),
+        ("THROTTLED", 429, "throttled"),
+        ("REQUEST_TOO_LARGE", 413, "request_too_large"),
+        ("DEFAULT_4XX", 418, "bad_request"),
+        ("DEFAULT_5XX", 504, "internal_error"),
+    ],
+)
+def test_the_real_templates_gateway_responses_answer_json_with_a_code(
+    response_type: str, status: int, code: str
+) -> None:
+    answer = RESPONSES.answer(response_type, status, 'A "quoted" message')
+
+    body = json.loads(answer.body)
+    assert answer.status == status
+    assert body["code"] == code
+    assert isinstance(body["message"], str)
+    assert body["message"]
+    assert ("Content-Type", "application/json") in answer.headers
+
+
+def test_a_gateway_response_renders_the_message_as_api_gateway_substitutes_it() -> None:
+    response = GatewayResponse(
+        template='{"message": $context.error.messageString, "detail": "$context.error.message"}'
+    )
+
+    answer = response.render("DEFAULT_4XX", 400, 'Bad "request" \\ here')
+
+    assert json.loads(answer.body) == {
+        "message": 'Bad "request" \\ here',
+        "detail": 'Bad "request" \\ here',
+    }
 
 
 # --- over HTTP ---------------------------------------------------------------------------------
@@ -487,7 +657,7 @@ def test_a_crashing_or_malformed_handler_is_a_502_without_details(answer: Any) -
 @pytest.fixture
 def served() -> Iterator[tuple[GatewayServer, list[str]]]:
     lines: list[str] = []
-    server = GatewayServer(("127.0.0.1", 0), log=lines.append)
+    server = GatewayServer(("127.0.0.1", 0), responses=RESPONSES, log=lines.append)
     server.gateway = _gateway(Recorder())
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -529,6 +699,73 @@ def test_a_taken_port_fails_when_the_server_is_made(
     server, _ = served
 
     with pytest.raises(OSError, match="in use") as taken:
-        GatewayServer(("127.0.0.1", server.port))
+        GatewayServer(("127.0.0.1", server.port), responses=RESPONSES)
 
     assert isinstance(taken.value, OSError)
+
+
+def _raw(port: int, request: bytes) -> tuple[int, str | None, Any]:
+    """(status, Content-Type, JSON body) of bytes sent as they are, past any client's checks."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
+        connection.sendall(request)
+        answer = http.client.HTTPResponse(connection)
+        answer.begin()
+        with answer:
+            return answer.status, answer.getheader("Content-Type"), json.loads(answer.read())
+
+
+@pytest.mark.parametrize(
+    ("request_line", "status"),
+    [
+        (b"GET /api/me?q=" + b"a" * 70_000 + b" HTTP/1.1", 414),
+        (b"GET /api/me?q=a b HTTP/1.1", 400),
+        (b"GET /api/holders/caf\xc3\xa9 HTTP/1.1", 400),
+        (b"GET /api/me\x01 HTTP/1.1", 400),
+        (b"GET /api/me HTTP/2.0", 505),
+        (b"GET /api/me", 400),
+    ],
+    ids=["request line over 64 KB", "space", "raw UTF-8", "control byte", "HTTP/2", "HTTP/0.9"],
+)
+def test_a_request_the_http_server_refuses_itself_is_answered_in_json(
+    served: tuple[GatewayServer, list[str]], request_line: bytes, status: int
+) -> None:
+    server, _ = served
+
+    answer = _raw(server.port, request_line + b"\r\nHost: localhost\r\n\r\n")
+
+    assert answer[:2] == (status, "application/json")
+    assert set(answer[2]) == {"message", "code"}
+    assert answer[2]["code"] == ("internal_error" if status >= 500 else "bad_request")
+
+
+def test_too_many_headers_are_answered_in_json(served: tuple[GatewayServer, list[str]]) -> None:
+    server, _ = served
+    headers = b"".join(b"X-%d: 1\r\n" % n for n in range(120))
+
+    status, content_type, body = _raw(server.port, b"GET /api/me HTTP/1.1\r\n" + headers + b"\r\n")
+
+    assert (status, content_type, body["code"]) == (431, "application/json", "bad_request")
+
+
+def test_a_body_over_api_gateways_10_mb_is_refused_before_it_is_read(
+    served: tuple[GatewayServer, list[str]],
+) -> None:
+    server, _ = served
+    request = (
+        b"POST /api/requests HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+        b"Content-Length: %d\r\n\r\n" % (MAX_BODY_BYTES + 1)
+    )
+
+    status, content_type, body = _raw(server.port, request)
+
+    assert (status, content_type, body["code"]) == (413, "application/json", "request_too_large")
+
+
+def test_a_method_no_route_declares_is_api_gateways_403_not_a_501(
+    served: tuple[GatewayServer, list[str]],
+) -> None:
+    server, _ = served
+
+    answer = _raw(server.port, b"TRACE /api/me HTTP/1.1\r\nHost: localhost\r\n\r\n")
+
+    assert answer == (403, "application/json", NO_ROUTE)
