@@ -2,42 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from infra.dataset import Dataset, DatasetError, write_folder
 from infra.demo_data import DEMO_USERS, KEIRA_BHV, generate
 from infra.importer import UnknownContact, load, main
-from infra.tables import create_tables
 from pasjes.dal.contacts import organisations_of
 from pasjes.dal.holders import get_holder
 from pasjes.dal.organisations import get_organisation
 from pasjes.dal.registrations import rows_of_exam, rows_of_organisation
 from pasjes.domain import QualificationType
-from pasjes.settings import get_settings
+from tests.conftest import REGION
 
-REGION = "eu-west-1"
 TODAY = date(2026, 5, 1)
-
-
-@pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.setenv("AWS_REGION", REGION)
-    get_settings.cache_clear()
-    with mock_aws():
-        create_tables()
-        yield
-    get_settings.cache_clear()
 
 
 @pytest.fixture(scope="module")
