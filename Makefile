@@ -10,8 +10,9 @@ STAMP := $(VENV)/.installed
 run: install
 	$(PY) -m infra.local
 
-# `build` last: the template must also build for the python3.13 runtime, as `sam deploy` needs.
-test: install lint typecheck cfn-lint pytest build
+# `build`: the template must also build for the python3.13 runtime, as `sam deploy` needs.
+# pytest last, so its summary closes the output.
+test: install lint typecheck cfn-lint build pytest
 
 install: $(STAMP)
 
