@@ -169,7 +169,8 @@ def get_rows(organisation_id: str, qualification_numbers: Iterable[str]) -> dict
 
 def replace_rows(organisation_id: str, rows: Iterable[HolderRow]) -> None:
     """Make `rows` the organisation's registrations: write them, drop whatever is not among them."""
-    ordered = sorted(rows, key=lambda r: r.qualification_number)
+    # Stored in the list's default order (by name): sorting what is sorted already is nearly free.
+    ordered = sorted(rows, key=lambda r: (r.name_key, r.qualification_number))
     by_exam: dict[str, list[HolderRow]] = defaultdict(list)
     for row in ordered:
         for exam_number in row.exam_numbers:
