@@ -5,8 +5,8 @@
 Table names come from the same environment variables the functions read (ORGANISATIONS_TABLE,
 CONTACTS_TABLE, HOLDERS_TABLE, REGISTRATIONS_TABLE). Nothing is written when a row is bad or a
 contact's email has no Cognito user. Each organisation in the dataset gets exactly the
-registrations the dataset gives it (stale ones are removed); organisations, holders and
-memberships are added or replaced, never removed.
+registrations and contact persons the dataset gives it (stale ones are removed, so a contact
+person dropped from the file loses access); organisations and holders are added or replaced.
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def load(dataset: Dataset, *, resolve_sub: Callable[[str], str]) -> LoadReport:
         for email, organisation_ids in dataset.memberships.items()
         for organisation_id in organisation_ids
     ]
-    contacts.put_memberships(memberships)
+    contacts.replace_memberships([o.id for o in dataset.organisations], memberships)
     return LoadReport(
         organisations=len(with_exam_types),
         holders=len(dataset.holders),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -144,3 +145,13 @@ def test_the_command_reports_a_bad_line_and_loads_nothing(
     assert "holders.csv:3: birthDate '01-02-1990' is not a date written YYYY-MM-DD" in err
     assert "nothing was loaded" in err
     assert nothing_loaded(demo)
+
+
+def test_a_contact_person_left_out_of_a_new_import_loses_access(aws: None, demo: Dataset) -> None:
+    load(demo, resolve_sub=sub_of)
+    colleague = sub_of("collega@keira-bhv.example")
+    assert [o.id for o in organisations_of(colleague)] == [KEIRA_BHV]
+    without = {e: o for e, o in demo.memberships.items() if e != "collega@keira-bhv.example"}
+    load(replace(demo, memberships=without), resolve_sub=sub_of)
+    assert organisations_of(colleague) == []
+    assert KEIRA_BHV in [o.id for o in organisations_of(sub_of("contact@keira-bhv.example"))]

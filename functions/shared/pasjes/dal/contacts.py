@@ -9,10 +9,22 @@ from collections.abc import Iterable
 
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.constants import PAY_PER_REQUEST_BILLING_MODE
+from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 from pasjes.dal import TableName
 from pasjes.domain import Organisation
+
+
+class ByOrganisationIndex(GlobalSecondaryIndex["ContactModel"]):
+    """Who the contact persons of an organisation are: what an import replaces."""
+
+    class Meta:
+        index_name = "byOrganisation"
+        projection = KeysOnlyProjection()
+
+    organisation_id = UnicodeAttribute(hash_key=True, attr_name="organisationId")
+    sub = UnicodeAttribute(range_key=True)
 
 
 class ContactModel(Model):
@@ -25,6 +37,7 @@ class ContactModel(Model):
     # Copied from the organisation so that one Query answers "whose contact am I".
     organisation_name = UnicodeAttribute(attr_name="organisationName")
     email = UnicodeAttribute()
+    by_organisation = ByOrganisationIndex()
 
 
 def organisations_of(sub: str) -> list[Organisation]:
@@ -38,7 +51,25 @@ def organisations_of(sub: str) -> list[Organisation]:
 
 def put_memberships(memberships: Iterable[tuple[str, str, Organisation]]) -> None:
     """Store (sub, email, organisation) memberships."""
+    replace_memberships([], memberships)
+
+
+def replace_memberships(
+    organisation_ids: Iterable[str], memberships: Iterable[tuple[str, str, Organisation]]
+) -> None:
+    """Store (sub, email, organisation) memberships, and make them the only contact persons of
+    the organisations named: whoever is no longer listed loses access at once."""
+    memberships = list(memberships)
+    keep = {(sub, organisation.id) for sub, _, organisation in memberships}
+    stale = [
+        (item.sub, item.organisation_id)
+        for organisation_id in set(organisation_ids)
+        for item in ContactModel.by_organisation.query(organisation_id)
+        if (item.sub, item.organisation_id) not in keep
+    ]
     with ContactModel.batch_write() as batch:
+        for sub, organisation_id in stale:
+            batch.delete(ContactModel(sub, organisation_id))
         for sub, email, organisation in memberships:
             batch.save(
                 ContactModel(
