@@ -22,7 +22,7 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 
 import msgspec
-from pynamodb.attributes import BinaryAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import BinaryAttribute, ListAttribute, UnicodeAttribute
 from pynamodb.constants import PAY_PER_REQUEST_BILLING_MODE
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.models import Model
@@ -60,7 +60,6 @@ class RegistrationModel(Model):
     # ...a chunk item (L#, X#) carries many, as compressed MessagePack: a fifth of the bytes
     # (so of the read capacity), decoded by msgspec straight into HolderRow tuples.
     rows = BinaryAttribute(null=True, legacy_encoding=False)
-    row_count = NumberAttribute(attr_name="rowCount", null=True)
     # ...and the version item (V#) names the current list.
     version = UnicodeAttribute(null=True)
 
@@ -104,7 +103,6 @@ def _chunk_items(
             organisation_id,
             f"{prefix}{start // CHUNK_ROWS:05d}",
             rows=zlib.compress(_ENCODER.encode(rows[start : start + CHUNK_ROWS])),
-            row_count=len(rows[start : start + CHUNK_ROWS]),
         )
         for start in range(0, len(rows), CHUNK_ROWS)
     ]
