@@ -4,15 +4,17 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SAM_VENV := .venv-sam
 STAMP := $(VENV)/.installed
+WEB_STAMP := web/node_modules/.installed
+CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test install lint typecheck cfn-lint pytest build openapi bench clean
+.PHONY: run test install web chromium lint typecheck cfn-lint pytest browser build openapi bench clean
 
-run: install
+run: install web
 	$(PY) -m infra.local
 
 # `build`: the template must also build for the python3.13 runtime, as `sam deploy` needs.
-# pytest last, so its summary closes the output.
-test: install lint typecheck cfn-lint build pytest
+# The browser tier last, so pytest's summary closes the output.
+test: install web lint typecheck cfn-lint build pytest browser
 
 install: $(STAMP)
 
@@ -21,6 +23,18 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+# The web app: npm packages pinned in web/package-lock.json, bundled by esbuild into web/dist.
+web: $(WEB_STAMP)
+	cd web && npm run --silent build
+
+$(WEB_STAMP): web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	touch $(WEB_STAMP)
+
+# Debian's Chromium drives the browser tests (Playwright cannot download its own browser here).
+chromium:
+	test -x $(CHROMIUM) || (apt-get update -qq && apt-get install -y -qq chromium)
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -33,7 +47,10 @@ cfn-lint: install
 	$(VENV)/bin/cfn-lint template.yaml
 
 pytest: install
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -m "not browser"
+
+browser: install web chromium
+	$(VENV)/bin/pytest -m browser
 
 # `sam build` for the python3.13 runtime, with aws-sam-cli in a venv of its own (its pins clash).
 build:
@@ -43,10 +60,10 @@ build:
 openapi: install
 	$(PY) -m infra.openapi > docs/openapi.json
 
-bench: install
+bench: install web
 	$(PY) -m bench.search
 	$(PY) -m bench.render
 	$(PY) -m bench.e2e
 
 clean:
-	rm -rf $(VENV) $(SAM_VENV) .aws-sam .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(SAM_VENV) .aws-sam .mypy_cache .ruff_cache .pytest_cache web/node_modules web/dist
