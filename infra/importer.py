@@ -2,11 +2,14 @@
 
     python -m infra.importer FOLDER_OR_JSON --user-pool-id POOL [--region R] [--endpoint-url URL]
 
-Table names come from the same environment variables the functions read (ORGANISATIONS_TABLE,
-CONTACTS_TABLE, HOLDERS_TABLE, REGISTRATIONS_TABLE). Nothing is written when a row is bad or a
-contact's email has no Cognito user. Each organisation in the dataset gets exactly the
-registrations and contact persons the dataset gives it (stale ones are removed, so a contact
-person dropped from the file loses access); organisations and holders are added or replaced.
+Table and bucket names come from the same environment variables the functions read
+(ORGANISATIONS_TABLE, CONTACTS_TABLE, HOLDERS_TABLE, REGISTRATIONS_TABLE, REQUESTS_TABLE,
+PASSES_BUCKET). Nothing is written when a row is bad or a contact's email is not the verified
+email of exactly one enabled Cognito user. Each organisation in the dataset gets exactly the
+registrations and contact persons the dataset gives it; organisations and holders are added or
+replaced. A contact person dropped from an organisation loses access at once: the API checks
+membership on every call, and the import deletes their requests of that organisation with
+their ZIPs.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from typing import TYPE_CHECKING
 import boto3
 
 from infra.dataset import Dataset, DatasetError, organisations_for, parse, rows_for
-from pasjes.dal import contacts, holders, organisations, registrations
+from pasjes.dal import contacts, holders, organisations, passes_bucket, registrations, requests
 from pasjes.settings import get_settings
 
 if TYPE_CHECKING:
@@ -43,13 +46,16 @@ class LoadReport:
     registration_items: int
     contacts: int
     memberships: int
+    # Requests deleted because their owner is no longer a contact of their organisation.
+    revoked_requests: int = 0
 
     def summary(self) -> str:
         return (
             f"Loaded {self.organisations} organisations, {self.holders} holders with "
             f"{self.qualifications} qualifications, {self.registrations} registrations "
             f"({self.registration_items} items) and {self.memberships} memberships of "
-            f"{self.contacts} contact persons."
+            f"{self.contacts} contact persons; {self.revoked_requests} requests of removed "
+            "contact persons deleted."
         )
 
 
@@ -82,7 +88,12 @@ def load(dataset: Dataset, *, resolve_sub: Callable[[str], str]) -> LoadReport:
         for email, organisation_ids in dataset.memberships.items()
         for organisation_id in organisation_ids
     ]
-    contacts.replace_memberships([o.id for o in dataset.organisations], memberships)
+    ended = contacts.replace_memberships([o.id for o in dataset.organisations], memberships)
+    revoked = [rid for sub, org_id in ended for rid in requests.ids_of(sub, org_id)]
+    # ZIPs first: should the import stop in between, a request left without its ZIP is
+    # invisible anyway, since every read checks membership.
+    passes_bucket.delete_zips(revoked)
+    requests.delete_requests(revoked)
     return LoadReport(
         organisations=len(with_exam_types),
         holders=len(dataset.holders),
@@ -91,6 +102,7 @@ def load(dataset: Dataset, *, resolve_sub: Callable[[str], str]) -> LoadReport:
         registration_items=items,
         contacts=len(dataset.memberships),
         memberships=len(memberships),
+        revoked_requests=len(revoked),
     )
 
 
@@ -102,17 +114,20 @@ def cognito_resolver(
     def resolve(email: str) -> str:
         # The dataset refuses emails with quotes or backslashes, so the filter cannot be broken.
         response = client.list_users(UserPoolId=user_pool_id, Filter=f'email = "{email}"')
-        subs = [
-            attribute["Value"]
-            for user in response.get("Users", [])
-            for attribute in user.get("Attributes", [])
-            if attribute["Name"] == "sub" and "Value" in attribute
-        ]
-        if not subs:
+        users = response.get("Users", [])
+        if len(users) > 1:
+            raise UnknownContact(f"{len(users)} users in user pool {user_pool_id} have this email")
+        if not users:
             raise UnknownContact(f"no user in user pool {user_pool_id} has this email")
-        if len(subs) > 1:
-            raise UnknownContact(f"{len(subs)} users in user pool {user_pool_id} have this email")
-        return subs[0]
+        user = users[0]
+        attributes = {a["Name"]: a.get("Value", "") for a in user.get("Attributes", [])}
+        # An unverified address proves nothing: whoever typed it in could take over the
+        # membership of its real owner.
+        if attributes.get("email_verified") != "true":
+            raise UnknownContact("the user's email is not verified")
+        if not user.get("Enabled", False):
+            raise UnknownContact("the user is disabled")
+        return attributes["sub"]
 
     return resolve
 
@@ -168,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         report = load(dataset, resolve_sub=cognito_resolver(client, arguments.user_pool_id))
     except DatasetError as error:
         sys.stderr.write("\n".join(error.errors) + "\n")
-        sys.stderr.write("Create these users first; nothing was loaded.\n")
+        sys.stderr.write("Create these users or verify their emails first; nothing was loaded.\n")
         return 1
     sys.stdout.write(report.summary() + "\n")
     return 0

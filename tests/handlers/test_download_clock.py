@@ -43,7 +43,7 @@ def test_a_link_made_just_before_the_end_lasts_only_until_the_end(
 
     almost = created + timedelta(days=7, seconds=-30)
     link = download_link(request_id, CONTACT, now=lambda: almost, presign=presign)
-    assert presigned == [(f"requests/{request_id}.zip", link.file_name, 30)]
+    assert presigned == [(request_id, link.file_name, 30)]
     assert link.expires_at == almost + timedelta(seconds=30)
     assert "Herhaling" in link.file_name
     early = download_link(request_id, CONTACT, now=lambda: created, presign=presign)

@@ -12,11 +12,15 @@ import pytest
 from infra.dataset import Dataset, DatasetError, write_folder
 from infra.demo_data import DEMO_USERS, KEIRA_BHV, generate
 from infra.importer import UnknownContact, load, main
+from pasjes.api_models import SubmitRequestBody
 from pasjes.dal.contacts import organisations_of
 from pasjes.dal.holders import get_holder
 from pasjes.dal.organisations import get_organisation
 from pasjes.dal.registrations import rows_of_exam, rows_of_organisation
+from pasjes.dal.requests import get_request
 from pasjes.domain import QualificationType
+from pasjes.logic.submit import submit_idempotently
+from pasjes.settings import get_settings
 from tests.conftest import REGION
 
 TODAY = date(2026, 5, 1)
@@ -40,7 +44,10 @@ def user_pool(emails: list[str]) -> tuple[str, dict[str, str]]:
         user = cognito.admin_create_user(
             UserPoolId=pool_id,
             Username=email,
-            UserAttributes=[{"Name": "email", "Value": email}],
+            UserAttributes=[
+                {"Name": "email", "Value": email},
+                {"Name": "email_verified", "Value": "true"},
+            ],
             MessageAction="SUPPRESS",
         )["User"]
         subs[email] = next(a["Value"] for a in user["Attributes"] if a["Name"] == "sub")
@@ -155,3 +162,58 @@ def test_a_contact_person_left_out_of_a_new_import_loses_access(aws: None, demo:
     load(replace(demo, memberships=without), resolve_sub=sub_of)
     assert organisations_of(colleague) == []
     assert KEIRA_BHV in [o.id for o in organisations_of(sub_of("contact@keira-bhv.example"))]
+
+
+def test_a_removed_contact_persons_requests_and_zips_of_that_organisation_are_deleted(
+    aws: None, demo: Dataset
+) -> None:
+    load(demo, resolve_sub=sub_of)
+    colleague, contact = sub_of("collega@keira-bhv.example"), sub_of("contact@keira-bhv.example")
+    keira = next(o for o in organisations_of(colleague) if o.id == KEIRA_BHV)
+    numbers = [r.qualification_number for r in rows_of_organisation(KEIRA_BHV)[:2]]
+    theirs = submit_idempotently(
+        owner_sub=colleague,
+        body=SubmitRequestBody(organisation=keira.id, qualificationNumbers=numbers),
+        key=None,
+    )
+    others = submit_idempotently(
+        owner_sub=contact,
+        body=SubmitRequestBody(organisation=keira.id, qualificationNumbers=numbers),
+        key=None,
+    )
+    s3 = boto3.client("s3")
+    bucket = get_settings().passes_bucket
+    for request_id in (theirs.id, others.id):
+        s3.put_object(Bucket=bucket, Key=f"requests/{request_id}.zip", Body=b"PK")
+
+    without = {e: o for e, o in demo.memberships.items() if e != "collega@keira-bhv.example"}
+    report = load(replace(demo, memberships=without), resolve_sub=sub_of)
+
+    assert report.revoked_requests == 1
+    assert get_request(theirs.id) is None
+    assert get_request(others.id) is not None
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
+    assert keys == [f"requests/{others.id}.zip"]
+
+
+@pytest.mark.parametrize("problem", ["unverified", "disabled"])
+def test_only_enabled_users_with_a_verified_email_become_contact_persons(
+    aws: None, demo: Dataset, tmp_path: Path, capsys: pytest.CaptureFixture[str], problem: str
+) -> None:
+    write_folder(demo, tmp_path)
+    pool_id, _ = user_pool(list(DEMO_USERS))
+    cognito = boto3.client("cognito-idp", region_name=REGION)
+    if problem == "unverified":
+        cognito.admin_update_user_attributes(
+            UserPoolId=pool_id,
+            Username="collega@keira-bhv.example",
+            UserAttributes=[{"Name": "email_verified", "Value": "false"}],
+        )
+    else:
+        cognito.admin_disable_user(UserPoolId=pool_id, Username="collega@keira-bhv.example")
+
+    assert main([str(tmp_path), "--user-pool-id", pool_id]) == 1
+
+    expected = {"unverified": "the user's email is not verified", "disabled": "the user is disabled"}
+    assert f"contacts: collega@keira-bhv.example: {expected[problem]}" in capsys.readouterr().err
+    assert nothing_loaded(demo)

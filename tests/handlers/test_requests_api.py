@@ -12,7 +12,7 @@ import pytest
 
 from functions.download.app import handler as download_handler
 from functions.submit.app import handler as submit_handler
-from pasjes.dal import holders, registrations, requests
+from pasjes.dal import contacts, holders, registrations, requests
 from pasjes.domain import Holder, QualificationType
 from pasjes.logic.render import render_request
 from pasjes.settings import get_settings
@@ -400,3 +400,41 @@ def test_250_passes_of_the_longest_names_fit_in_one_request(portal: None) -> Non
     stored = requests.get_request(body["id"], with_passes=True)
     assert stored is not None
     assert stored.passes[0].name == long_name[:200]
+
+
+def remove_from_keira(sub: str) -> None:
+    """An import that drops `sub` as contact person of Keira BHV, as the importer does it."""
+    keep = [
+        (s, email, organisation)
+        for s, email, organisation in [
+            (CONTACT, "contact@keira-bhv.example", KEIRA),
+            (COLLEAGUE, "collega@keira-bhv.example", KEIRA),
+        ]
+        if s != sub
+    ]
+    assert contacts.replace_memberships([KEIRA.id], keep) == [(sub, KEIRA.id)]
+
+
+def test_a_contact_removed_from_the_organisation_no_longer_reaches_their_requests(
+    portal: None,
+) -> None:
+    _, mine = submit({"organisation": KEIRA.id, "qualificationNumbers": EX45465})
+    assert render_request(mine["id"], receive_count=1) == "ready"
+    assert get("/requests/{id}/download", mine["id"])[0] == 200
+
+    remove_from_keira(CONTACT)
+
+    for resource in ("/requests/{id}", "/requests/{id}/download"):
+        status, body = get(resource, mine["id"])
+        assert (status, body["code"]) == (404, "request_not_found"), resource
+    status, listed = get("/requests")
+    assert (status, listed["items"]) == (200, [])
+    status, body = submit({"organisation": KEIRA.id, "qualificationNumbers": EX45465})
+    assert (status, body["code"]) == (404, "organisation_not_found")
+
+
+def test_requests_of_an_organisation_one_is_still_contact_of_stay_visible(portal: None) -> None:
+    _, keira = submit({"organisation": KEIRA.id, "qualificationNumbers": EX45465})
+    remove_from_keira(COLLEAGUE)
+    assert get("/requests/{id}", keira["id"])[0] == 200
+    assert [r["id"] for r in get("/requests")[1]["items"]] == [keira["id"]]

@@ -16,7 +16,8 @@ from pasjes.errors import (
     RequestNotReady,
     TooManyPasses,
 )
-from pasjes.logic.requests import Selection, downloadable, owned_request, plan_request
+from pasjes.logic.access import visible_request, visible_requests
+from pasjes.logic.requests import Selection, downloadable, plan_request
 from tests.conftest import HOLDERS, KEIRA, qualification, row_of
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -85,13 +86,25 @@ def test_only_the_owner_reaches_a_request_and_only_for_seven_days() -> None:
     request = plan_request(
         Selection(KEIRA, ["99600953"]), owner_sub="me", rows=ROWS, holders=BY_NUMBER, now=NOW
     )
-    assert owned_request(request, caller_sub="me", now=NOW + timedelta(days=6)) == request
+    mine = {KEIRA.id}
+    later = NOW + timedelta(days=6)
+    assert visible_request(request, caller_sub="me", member_of=mine, now=later) == request
     with pytest.raises(RequestNotFound):
-        owned_request(request, caller_sub="colleague", now=NOW)
+        visible_request(request, caller_sub="colleague", member_of=mine, now=NOW)
     with pytest.raises(RequestNotFound):
-        owned_request(None, caller_sub="me", now=NOW)
+        visible_request(None, caller_sub="me", member_of=mine, now=NOW)
     with pytest.raises(RequestExpired):
-        owned_request(request, caller_sub="me", now=NOW + timedelta(days=7))
+        visible_request(request, caller_sub="me", member_of=mine, now=NOW + timedelta(days=7))
+
+
+def test_an_owner_no_longer_contact_of_the_organisation_no_longer_sees_the_request() -> None:
+    request = plan_request(
+        Selection(KEIRA, ["99600953"]), owner_sub="me", rows=ROWS, holders=BY_NUMBER, now=NOW
+    )
+    with pytest.raises(RequestNotFound):
+        visible_request(request, caller_sub="me", member_of={"another-organisation"}, now=NOW)
+    assert visible_requests([request], caller_sub="me", member_of=set()) == []
+    assert visible_requests([request], caller_sub="me", member_of={KEIRA.id}) == [request]
 
 
 def test_only_a_ready_request_is_downloadable() -> None:

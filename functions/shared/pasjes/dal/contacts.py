@@ -56,9 +56,11 @@ def put_memberships(memberships: Iterable[tuple[str, str, Organisation]]) -> Non
 
 def replace_memberships(
     organisation_ids: Iterable[str], memberships: Iterable[tuple[str, str, Organisation]]
-) -> None:
+) -> list[tuple[str, str]]:
     """Store (sub, email, organisation) memberships, and make them the only contact persons of
-    the organisations named: whoever is no longer listed loses access at once."""
+    the organisations named: whoever is no longer listed loses access at once.
+
+    Returns the (sub, organisation id) memberships that ended."""
     memberships = list(memberships)
     keep = {(sub, organisation.id) for sub, _, organisation in memberships}
     stale = [
@@ -79,3 +81,4 @@ def replace_memberships(
                     email=email,
                 )
             )
+    return stale

@@ -7,6 +7,7 @@ passes a request yields are stored with it at submit, so render prints exactly w
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -146,6 +147,23 @@ def requests_of(owner_sub: str, *, created_after: datetime) -> list[PassRequest]
         scan_index_forward=False,
     )
     return [_to_domain(item, with_passes=False) for item in query]
+
+
+def ids_of(owner_sub: str, organisation_id: str) -> list[str]:
+    """The ids of every request (of any age) the owner made for this organisation.
+
+    Requests live 7 days and a person makes a handful a day, so the owner's index is small.
+    """
+    query = RequestModel.by_owner.query(
+        owner_sub, filter_condition=RequestModel.organisation_id == organisation_id
+    )
+    return [item.request_id for item in query]
+
+
+def delete_requests(request_ids: Iterable[str]) -> None:
+    with RequestModel.batch_write() as batch:
+        for request_id in request_ids:
+            batch.delete(RequestModel(request_id))
 
 
 def _transition(request_id: str, allowed_from: list[RequestStatus], **changes: Any) -> bool:

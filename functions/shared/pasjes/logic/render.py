@@ -15,8 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pasjes.aws import s3_client
 from pasjes.dal import requests
+from pasjes.dal.passes_bucket import zip_key
 from pasjes.domain import REQUEST_ID_PATTERN, Pass, RequestStatus
-from pasjes.logic.requests import Clock, utc_now, zip_key
+from pasjes.logic.requests import Clock, utc_now
 from pasjes.render.archive import build_zip
 from pasjes.settings import get_settings
 

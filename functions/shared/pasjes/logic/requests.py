@@ -20,8 +20,6 @@ from pasjes.domain import (
 from pasjes.errors import (
     HoldersNotFound,
     NoPasses,
-    RequestExpired,
-    RequestNotFound,
     RequestNotReady,
     TooManyPasses,
 )
@@ -37,10 +35,6 @@ def utc_now() -> datetime:
 def new_request_id() -> str:
     """128 random bits: a request id cannot be guessed from another one."""
     return secrets.token_urlsafe(16)
-
-
-def zip_key(request_id: str) -> str:
-    return f"requests/{request_id}.zip"
 
 
 def render_message(request_id: str) -> str:
@@ -119,15 +113,6 @@ def plan_request(
 def listed_since(now: datetime) -> datetime:
     """Requests older than this are past their 7 days and no longer listed."""
     return now - timedelta(days=REQUEST_LIFETIME_DAYS)
-
-
-def owned_request(request: PassRequest | None, *, caller_sub: str, now: datetime) -> PassRequest:
-    """The caller's own, unexpired request; anyone else's looks nonexistent."""
-    if request is None or request.owner_sub != caller_sub:
-        raise RequestNotFound()
-    if now >= request.expires_at:
-        raise RequestExpired()
-    return request
 
 
 def downloadable(request: PassRequest) -> PassRequest:
