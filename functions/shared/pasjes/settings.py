@@ -24,6 +24,11 @@ class Settings:
     passes_bucket: str
     cursor_secret: str
     max_receives: int
+    # The portal's public origin: passes link to {public_origin}/v/{code}.
+    public_origin: str = "http://127.0.0.1:3000"
+    # The name (not the value) of the Secrets Manager secret holding the verification keys;
+    # empty: passes are made without a QR code and codes cannot be checked.
+    verification_secret_name: str = ""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -42,6 +47,8 @@ class Settings:
             cursor_secret=env.get("CURSOR_SECRET", "local-development-cursor-secret"),
             # The render queue's maxReceiveCount: the last delivery marks a request failed.
             max_receives=int(env.get("MAX_RECEIVES", "3")),
+            public_origin=env.get("PUBLIC_ORIGIN", "http://127.0.0.1:3000"),
+            verification_secret_name=env.get("VERIFICATION_SECRET_NAME", ""),
         )
 
 
