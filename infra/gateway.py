@@ -26,11 +26,14 @@ from datetime import UTC, datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import jwt
 from cfnlint.decode import decode
+
+if TYPE_CHECKING:
+    from infra.webapp import WebApp
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "template.yaml"
 API_PREFIX = "/api"
@@ -715,7 +718,7 @@ def _proxy_response(result: Any) -> HttpResponse:
 
 
 class Gateway:
-    """Answers one HTTP request: `/config.json`, or an `/api` route of the template."""
+    """Answers one HTTP request: `/config.json`, an `/api` route of the template, or the web app."""
 
     def __init__(
         self,
@@ -723,14 +726,17 @@ class Gateway:
         routes: list[Route],
         verifier: CognitoTokenVerifier,
         responses: GatewayResponses,
-        client_config: Mapping[str, str],
+        client_config: Mapping[str, Any],
         log: Log | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        webapp: WebApp | None = None,
     ) -> None:
         self.routes = routes
         self.verifier = verifier
         self.responses = responses
         self.client_config = dict(client_config)
+        # Every path outside /api and /config.json: the web app, as CloudFront serves it.
+        self.webapp = webapp
         self._log = log or _stderr
         self._clock = clock
 
@@ -748,7 +754,7 @@ class Gateway:
         if path == "/config.json" and request.method in ("GET", "HEAD"):
             return _json_response(HTTPStatus.OK, self.client_config)
         if path != API_PREFIX and not path.startswith(API_PREFIX + "/"):
-            return self._no_route()
+            return self.webapp.answer(request) if self.webapp else self._no_route()
         api_path = path[len(API_PREFIX) :] or "/"
         found = find_route(self.routes, request.method, api_path)
         if found is None:

@@ -5,8 +5,8 @@
 An embedded AWS (moto's server on 127.0.0.1) gets the tables, the bucket, the render queue with
 its dead-letter queue, the Cognito user pool with the demo contact persons, and the demo data.
 The local API Gateway (infra.gateway) serves the template's routes under /api on PORT (default
-3000) and the render worker (infra.worker) feeds the queue to the render function. Ctrl-C stops
-it all.
+3000), the web app (web/dist, built by `make web`) on every other path, and the render worker
+(infra.worker) feeds the queue to the render function. Ctrl-C stops it all.
 
 Environment: PORT (default 3000), MOTO_PORT (default: any free port).
 """
@@ -14,6 +14,7 @@ Environment: PORT (default 3000), MOTO_PORT (default: any free port).
 from __future__ import annotations
 
 import argparse
+import base64
 import errno
 import functools
 import gc
@@ -34,6 +35,9 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any, Final
 
 import boto3
+from moto.cognitoidp import models as cognito_models
+from moto.cognitoidp.responses import CognitoIdpResponse
+from moto.core.responses import EmptyResult
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
     MotoRequestHandler,
@@ -53,10 +57,12 @@ from infra.gateway import (
     routes_from,
 )
 from infra.tables import create_tables
+from infra.webapp import WEB_DIST, WebApp, origin_of
 from infra.worker import QueueWorker
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
+    from mypy_boto3_cognito_idp.literals import ExplicitAuthFlowsTypeType
     from mypy_boto3_sqs.literals import QueueAttributeNameType
     from werkzeug.serving import BaseWSGIServer
 
@@ -97,6 +103,22 @@ CLIENT_PROPERTIES = (
     "RefreshTokenValidity",
     "TokenValidityUnits",
     "ReadAttributes",
+    "WriteAttributes",
+)
+# Added to the template's flows locally: scripts (the README's example, the e2e tests) sign in
+# with a password, and so does the web app, because moto does not check SRP proofs (any password
+# passes USER_SRP_AUTH) while it does check USER_PASSWORD_AUTH. /config.json says which flow.
+LOCAL_AUTH_FLOWS: tuple[ExplicitAuthFlowsTypeType, ...] = (
+    "ALLOW_USER_PASSWORD_AUTH",
+    "ALLOW_REFRESH_TOKEN_AUTH",
+)
+LOCAL_AUTH_FLOW = "USER_PASSWORD_AUTH"
+PASSWORD_RULES = (
+    "MinimumLength",
+    "RequireLowercase",
+    "RequireUppercase",
+    "RequireNumbers",
+    "RequireSymbols",
 )
 
 
@@ -155,6 +177,10 @@ def start_moto_server(port: int) -> BaseWSGIServer:
     """
     # werkzeug would log every AWS call the handlers make; the gateway logs the ones that matter.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    # Without it moto accepts any TOTP code; with it, codes of its one fixed secret (which
+    # AssociateSoftwareToken hands out), so two-step sign-in is checked as a real pool checks it.
+    os.environ["MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP"] = "true"
+    teach_moto_cognito()
     try:
         listener = socket.create_server((HOST, port))
     except OSError as error:
@@ -174,6 +200,75 @@ def start_moto_server(port: int) -> BaseWSGIServer:
     serve = functools.partial(server.serve_forever, poll_interval=SHUTDOWN_POLL_SECONDS)
     threading.Thread(target=serve, name="moto", daemon=True).start()
     return server
+
+
+# --- where moto's Cognito answers differently from a real user pool ----------------------------
+
+
+def teach_moto_cognito() -> None:
+    """Two answers of a real user pool that the web app's Cognito library relies on.
+
+    - RevokeToken ("Uitloggen"), which moto 5.2.5 does not implement: the refresh token stops
+      working, and so do the access tokens it issued, as in a pool with EnableTokenRevocation.
+    - NEW_PASSWORD_REQUIRED's `userAttributes` and `requiredAttributes` parameters, which a real
+      pool always sends and moto leaves out; amazon-cognito-identity-js parses them and fails.
+    Applied once, to this process's moto; the library and the tests see a real pool's behaviour.
+    """
+    if getattr(CognitoIdpResponse, "revoke_token", None) is not None:
+        return
+    CognitoIdpResponse.revoke_token = _revoke_token  # type: ignore[attr-defined]
+    backend = cognito_models.CognitoIdpBackend
+    for name in ("initiate_auth", "respond_to_auth_challenge"):
+        setattr(backend, name, _with_new_password_parameters(getattr(backend, name)))
+
+
+def _revoke_token(self: CognitoIdpResponse) -> EmptyResult:
+    token = self._get_param("Token")
+    client_id = self._get_param("ClientId")
+    account, region = cognito_models.find_account_region_by_value(
+        "client_id", client_id, fallback=(self.current_account, self.region)
+    )
+    backend = cognito_models.cognitoidp_backends[account][region]
+    for user_pool in backend.user_pools.values():
+        issued = user_pool.refresh_tokens.get(token)
+        if issued is None or issued[0] != client_id:
+            continue
+        user_pool.refresh_tokens[token] = None
+        origin_jti = issued[2]
+        for access_token in list(user_pool.access_tokens):
+            if _claims(access_token).get("origin_jti") == origin_jti:
+                del user_pool.access_tokens[access_token]
+    # Cognito answers an unknown or already revoked token with success too.
+    return EmptyResult()
+
+
+def _claims(token: str) -> dict[str, Any]:
+    """A JWT's payload, unverified: moto issued it, this only reads which session it belongs to."""
+    payload = token.split(".")[1]
+    claims: dict[str, Any] = json.loads(
+        base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    )
+    return claims
+
+
+def _with_new_password_parameters(
+    method: Callable[..., dict[str, Any]],
+) -> Callable[..., dict[str, Any]]:
+    @functools.wraps(method)
+    def answer(backend: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        result = method(backend, *args, **kwargs)
+        if isinstance(result, dict) and result.get("ChallengeName") == "NEW_PASSWORD_REQUIRED":
+            username, user_pool = backend.sessions[result["Session"]]
+            user = user_pool._get_user(username)
+            attributes = {a["Name"]: a["Value"] for a in user.attributes if a["Name"] != "sub"}
+            result["ChallengeParameters"] = {
+                **result.get("ChallengeParameters", {}),
+                "userAttributes": json.dumps(attributes),
+                "requiredAttributes": "[]",
+            }
+        return result
+
+    return answer
 
 
 # --- the environment every client and handler reads --------------------------------------------
@@ -279,18 +374,32 @@ def create_user_pool(
     users: Mapping[str, Any],
     password: str,
 ) -> UserPool:
-    pool_settings = {
+    pool_settings: dict[str, Any] = {
         "UsernameAttributes": ["email"],
         **_mirrored(_first_of_type(template, "AWS::Cognito::UserPool"), POOL_PROPERTIES),
     }
     pool_id = idp.create_user_pool(PoolName="pasjesportaal-local", **pool_settings)["UserPool"][
         "Id"
     ]
+    pool_template = _first_of_type(template, "AWS::Cognito::UserPool")
+    if pool_settings.get("MfaConfiguration", "OFF") != "OFF":
+        # CloudFormation's EnabledMfas is SetUserPoolMfaConfig in the API.
+        enabled = pool_template.get("EnabledMfas") or ["SOFTWARE_TOKEN_MFA"]
+        idp.set_user_pool_mfa_config(
+            UserPoolId=pool_id,
+            SoftwareTokenMfaConfiguration={"Enabled": "SOFTWARE_TOKEN_MFA" in enabled},
+            MfaConfiguration=pool_settings["MfaConfiguration"],
+        )
+    client_template = _mirrored(
+        _first_of_type(template, "AWS::Cognito::UserPoolClient"), CLIENT_PROPERTIES
+    )
+    flows = list(client_template.pop("ExplicitAuthFlows", []))
+    flows += [flow for flow in LOCAL_AUTH_FLOWS if flow not in flows]
     client_settings = {
-        "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
         # A real client without ReadAttributes may read every attribute; moto's then reads none.
         "ReadAttributes": ["email", "email_verified"],
-        **_mirrored(_first_of_type(template, "AWS::Cognito::UserPoolClient"), CLIENT_PROPERTIES),
+        **client_template,
+        "ExplicitAuthFlows": flows,
     }
     client_id = idp.create_user_pool_client(
         UserPoolId=pool_id, ClientName="pasjesportaal-local-web", **client_settings
@@ -512,14 +621,9 @@ def _run(stack: Stack, template: SamTemplate, args: argparse.Namespace, out: Out
         routes=routes_from(template, functions),
         verifier=verifier,
         responses=template.gateway_responses,
-        client_config={
-            "region": REGION,
-            "userPoolId": pool.pool_id,
-            "userPoolClientId": pool.client_id,
-            "cognitoEndpoint": moto_url,
-            "apiBaseUrl": f"{api_url}/api",
-        },
+        client_config=client_config(template, pool, moto_url=moto_url, api_url=api_url),
         log=_stderr,
+        webapp=WebApp(WEB_DIST, connect_sources=(origin_of(moto_url),)),
     )
     stack.worker = QueueWorker(
         function=functions[render_spec.logical_id],
@@ -536,6 +640,7 @@ def _run(stack: Stack, template: SamTemplate, args: argparse.Namespace, out: Out
     width = max(len(email) for email in demo_data.DEMO_USERS)
     out.line(report.summary())
     out.line(f"Pasjesportaal is running locally ({time.monotonic() - started:.1f} s).")
+    out.line(f"  Web app      {api_url}/")
     out.line(f"  API          {api_url}/api")
     out.line(f"  Config       {api_url}/config.json")
     out.line(f"  AWS (moto)   {moto_url}  user pool {pool.pool_id}, client {pool.client_id}")
@@ -555,6 +660,29 @@ def _run(stack: Stack, template: SamTemplate, args: argparse.Namespace, out: Out
     gc.freeze()
     gc.enable()
     threading.Event().wait()
+
+
+def client_config(
+    template: SamTemplate, pool: UserPool, *, moto_url: str, api_url: str
+) -> dict[str, Any]:
+    """/config.json: where the web app and other clients find Cognito and the API."""
+    policy = (_first_of_type(template, "AWS::Cognito::UserPool").get("Policies") or {}).get(
+        "PasswordPolicy"
+    ) or {}
+    return {
+        "region": REGION,
+        "userPoolId": pool.pool_id,
+        "userPoolClientId": pool.client_id,
+        "cognitoEndpoint": moto_url,
+        "apiBaseUrl": f"{api_url}/api",
+        "authFlow": LOCAL_AUTH_FLOW,
+        # The web app states and checks the rules before Cognito refuses a new password.
+        "passwordPolicy": {
+            key[0].lower() + key[1:]: value
+            for key, value in policy.items()
+            if key in PASSWORD_RULES and _is_plain(value)
+        },
+    }
 
 
 def _cold_start(function: LocalFunction) -> None:

@@ -1,0 +1,90 @@
+// The app's shell: reads /config.json, shows sign-in or the portal, and the header's account
+// controls. `/` and `/verzoeken` belong to the portal; signing in never changes the URL, so a
+// bookmark with filters still opens on those filters after signing in.
+import "./base.css";
+import { currentEmail, initAuth, isSignedIn, SESSION_ENDED, signOut } from "./auth.js";
+import { mountMfaSetup } from "./mfa.js";
+import { mountPortal } from "./portal.js";
+import { announce, mountSignIn } from "./signin.js";
+
+const main = document.getElementById("main");
+const account = document.getElementById("account");
+const accountEmail = document.getElementById("account-email");
+const mfaButton = document.getElementById("mfa-button");
+const signOutButton = document.getElementById("sign-out-button");
+
+let config = null;
+let view = "loading"; // "signIn" | "portal" | "mfa"
+let unmount = null;
+
+function leaveView() {
+  // A screen may return a clean-up (timers, listeners) from its mount function.
+  if (typeof unmount === "function") unmount();
+  unmount = null;
+}
+
+function showAccount(signedIn) {
+  account.hidden = !signedIn;
+  accountEmail.textContent = signedIn ? currentEmail() || "" : "";
+}
+
+function showPortal() {
+  leaveView();
+  view = "portal";
+  showAccount(true);
+  unmount = mountPortal(main, { config });
+}
+
+function showSignIn(options = {}) {
+  leaveView();
+  view = "signIn";
+  showAccount(false);
+  mountSignIn(main, { config, onSignedIn: showPortal, ...options });
+}
+
+function showMfaSetup() {
+  leaveView();
+  view = "mfa";
+  mountMfaSetup(main, { onDone: showPortal });
+}
+
+async function loadConfig() {
+  const response = await fetch("/config.json", { cache: "no-store" });
+  if (!response.ok) throw new Error(`config.json: ${response.status}`);
+  return response.json();
+}
+
+async function start() {
+  try {
+    config = await loadConfig();
+  } catch {
+    const title = document.createElement("h1");
+    title.textContent = "Het Pasjesportaal kan niet starten";
+    const text = document.createElement("p");
+    text.textContent = "De instellingen van het portaal zijn niet te laden. Laad de pagina over een paar minuten opnieuw.";
+    main.replaceChildren(title, text);
+    return;
+  }
+  initAuth(config);
+
+  window.addEventListener(SESSION_ENDED, () => {
+    // Several calls can fail at once on an expired session; one sign-in screen is enough.
+    if (view === "signIn") return;
+    showSignIn({ message: "Je sessie is verlopen; log opnieuw in", email: accountEmail.textContent });
+    announce("Je sessie is verlopen; log opnieuw in");
+  });
+  mfaButton.addEventListener("click", showMfaSetup);
+  signOutButton.addEventListener("click", async () => {
+    await signOut();
+    // Nothing of this person stays in the tab: selection, filters, tokens.
+    window.sessionStorage.clear();
+    window.history.replaceState(null, "", "/");
+    showSignIn({ message: "Je bent uitgelogd." });
+    announce("Je bent uitgelogd.");
+  });
+
+  if (isSignedIn()) showPortal();
+  else showSignIn();
+}
+
+start();
