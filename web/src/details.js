@@ -1,0 +1,41 @@
+// "Bekijk details": a holder's qualifications, shown in a row under the holder's row.
+import { isoToDutch } from "./dates.js";
+import { el } from "./dom.js";
+
+/** The qualifications table of one holder (GET /holders/{n}); a diploma lists its modules. */
+export function qualificationsTable(holder) {
+  const names = new Map(holder.qualifications.map((q) => [q.code, q.name]));
+  const rows = holder.qualifications.map((q) => {
+    const modules = (q.modules ?? []).map((code) => names.get(code) ?? code);
+    return el(
+      "tr",
+      {},
+      el(
+        "td",
+        {},
+        q.name,
+        modules.length
+          ? el("span", { className: "details__modules" }, `Met ${modules.length === 1 ? "module" : "modules"}: ${modules.join(", ")}`)
+          : null,
+      ),
+      el("td", {}, q.type),
+      el("td", {}, isoToDutch(q.examDate)),
+      el("td", {}, isoToDutch(q.expiryDate)),
+    );
+  });
+  return el(
+    "table",
+    { className: "table table--details" },
+    el("caption", { className: "details__caption" }, `Kwalificaties van ${holder.name}`),
+    el(
+      "thead",
+      {},
+      el(
+        "tr",
+        {},
+        ...["Kwalificatie", "Type", "Examdatum", "Vervaldatum"].map((h) => el("th", { scope: "col" }, h)),
+      ),
+    ),
+    el("tbody", {}, ...rows),
+  );
+}

@@ -1,0 +1,426 @@
+// "Download certificaten": the filters, the results, the selection and the request's options.
+// Filters, sort and page live in the URL; the selection in sessionStorage (selection.js).
+import { dutchToIso, looksLikeDutchDate } from "./dates.js";
+import { el, errorSummary, field, liveRegion, plural, throttle } from "./dom.js";
+import { COLUMNS, createHoldersTable } from "./holders-table.js";
+import { mountOptions } from "./options.js";
+import { createSelection, mountSelectionPanel } from "./selection.js";
+
+export const PAGE_SIZE = 25;
+const MAX_LIMIT = 500; // the API's largest page
+const TYPING_WAIT_MS = 200;
+const EXAM_NUMBER = /^[A-Za-z0-9_-]{1,20}$/;
+const SORT_KEYS = new Set(COLUMNS.map((c) => c.key));
+
+// URL parameter → state key. Dutch in the address bar, as the user reads it.
+const URL_KEYS = {
+  organisatie: "organisation",
+  examentype: "examType",
+  examennummer: "examNumber",
+  vanaf: "expiryFrom",
+  tot: "expiryTo",
+  zoek: "q",
+  sorteer: "sort",
+  volgorde: "order",
+  pagina: "page",
+};
+
+export function stateFromUrl(search = location.search) {
+  const params = new URLSearchParams(search);
+  const state = { organisation: "", examType: "", examNumber: "", expiryFrom: "", expiryTo: "", q: "", sort: "name", order: "asc", page: 1 };
+  for (const [param, key] of Object.entries(URL_KEYS)) {
+    const value = params.get(param);
+    if (value !== null) state[key] = value;
+  }
+  if (!SORT_KEYS.has(state.sort)) state.sort = "name";
+  if (state.order !== "desc") state.order = "asc";
+  state.page = Math.max(1, Number.parseInt(String(state.page), 10) || 1);
+  return state;
+}
+
+export function urlOfState(state, { single = false } = {}) {
+  const params = new URLSearchParams();
+  for (const [param, key] of Object.entries(URL_KEYS)) {
+    const value = state[key];
+    if (key === "organisation" && single) continue;
+    if (key === "sort" && value === "name") continue;
+    if (key === "order" && value === "asc") continue;
+    if (key === "page" && value === 1) continue;
+    if (value !== "" && value !== null && value !== undefined) params.set(param, String(value));
+  }
+  const text = params.toString();
+  return text ? `/?${text}` : "/";
+}
+
+/** The API parameters of a search (without limit and cursor). */
+function apiParams(state) {
+  const q = state.q.trim();
+  return {
+    organisation: state.organisation,
+    examType: state.examType,
+    examNumber: state.examNumber.trim(),
+    expiryFrom: dutchToIso(state.expiryFrom) ?? "",
+    expiryTo: dutchToIso(state.expiryTo) ?? "",
+    // A birth date typed dd-mm-jjjj goes out as the API's ISO date.
+    q: (looksLikeDutchDate(q) && dutchToIso(q)) || q,
+    sort: state.sort,
+    order: state.order,
+  };
+}
+
+export function mountSearch(container, { api, me, navigate, rememberSearchUrl }) {
+  const organisations = me.organisations;
+  const single = organisations.length === 1;
+  const state = stateFromUrl();
+  if (!organisations.some((o) => o.id === state.organisation)) state.organisation = organisations[0]?.id ?? "";
+
+  const live = liveRegion();
+  const summary = errorSummary();
+  const errorSources = new Map();
+  function setErrors(source, errors, options = {}) {
+    errorSources.set(source, errors);
+    summary.show([...errorSources.values()].flat(), options);
+  }
+
+  // --- Filters ----------------------------------------------------------------------------------
+  const orgSelect = el("select", { name: "organisatie", className: "select" }, ...organisations.map((o) => el("option", { value: o.id }, o.name)));
+  const examTypeSelect = el("select", { name: "examentype", className: "select" }, el("option", { value: "" }, "Alle examentypes"));
+  const examNumberInput = el("input", { type: "text", name: "examennummer", autocomplete: "off", spellcheck: false, className: "input input--short" });
+  const fromInput = el("input", { type: "text", name: "vanaf", inputMode: "numeric", autocomplete: "off", className: "input input--date" });
+  const toInput = el("input", { type: "text", name: "tot", inputMode: "numeric", autocomplete: "off", className: "input input--date" });
+  const qInput = el("input", { type: "search", name: "zoek", autocomplete: "off", spellcheck: false, maxLength: 100, className: "input" });
+  const fields = {
+    organisation: field("Organisatie", orgSelect),
+    examType: field("Examentype", examTypeSelect),
+    examNumber: field("Examennummer", examNumberInput, { hint: "Bijvoorbeeld EX45465" }),
+    expiryFrom: field("Vervaldatum vanaf", fromInput, { hint: "dd-mm-jjjj" }),
+    expiryTo: field("Vervaldatum tot en met", toInput, { hint: "dd-mm-jjjj" }),
+    q: field("Zoeken", qInput, { hint: "Kwalificatienummer, naam of geboortedatum (dd-mm-jjjj)", className: "form-group--wide" }),
+  };
+  const form = el(
+    "form",
+    { className: "filters", role: "search", "aria-label": "Kwalificatiehouders zoeken", noValidate: true },
+    single ? null : fields.organisation.wrapper,
+    fields.examType.wrapper,
+    fields.examNumber.wrapper,
+    fields.expiryFrom.wrapper,
+    fields.expiryTo.wrapper,
+    fields.q.wrapper,
+    // Enter in a field searches at once; the button is there for those who look for one.
+    el("div", { className: "filters__actions" }, el("button", { type: "submit", className: "button button--secondary" }, "Zoek")),
+  );
+
+  function fillForm() {
+    orgSelect.value = state.organisation;
+    examTypeSelect.value = state.examType;
+    examNumberInput.value = state.examNumber;
+    fromInput.value = state.expiryFrom;
+    toInput.value = state.expiryTo;
+    qInput.value = state.q;
+  }
+
+  /** Problems with the filters as typed: [{key, text}]. */
+  function filterProblems() {
+    const problems = [];
+    const number = state.examNumber.trim();
+    if (number && !EXAM_NUMBER.test(number)) {
+      problems.push({ key: "examNumber", text: "Een examennummer bestaat uit letters, cijfers, - of _ (hoogstens 20 tekens), bijvoorbeeld EX45465." });
+    }
+    for (const [key, label] of [["expiryFrom", "Vervaldatum vanaf"], ["expiryTo", "Vervaldatum tot en met"]]) {
+      if (state[key].trim() && !dutchToIso(state[key])) {
+        problems.push({ key, text: `${label} moet een bestaande datum zijn, als dd-mm-jjjj, bijvoorbeeld 01-04-2026.` });
+      }
+    }
+    const from = dutchToIso(state.expiryFrom);
+    const to = dutchToIso(state.expiryTo);
+    if (from && to && from > to) {
+      problems.push({ key: "expiryTo", text: "Vervaldatum tot en met moet op of na Vervaldatum vanaf liggen." });
+    }
+    const q = state.q.trim();
+    if (looksLikeDutchDate(q) && !dutchToIso(q)) {
+      problems.push({ key: "q", text: "Zoeken: dit is geen bestaande datum. Typ een geboortedatum als dd-mm-jjjj, bijvoorbeeld 18-06-1992." });
+    }
+    return problems;
+  }
+
+  function showFilterProblems(problems, options = {}) {
+    for (const [key, f] of Object.entries(fields)) f.setError(problems.find((p) => p.key === key)?.text ?? "");
+    setErrors("filters", problems.map((p) => ({ text: p.text, target: fields[p.key].control })), options);
+  }
+
+  // --- Results ----------------------------------------------------------------------------------
+  let selection = createSelection(state.organisation);
+  const total = el("p", { className: "results__total", role: "status", "aria-live": "polite" });
+  const searchError = el("p", { className: "message message--error", role: "alert", hidden: true });
+  const addAllButton = el("button", { type: "button", className: "button" }, "Voeg alle toe");
+  const addAllStatus = el("p", { className: "hint", role: "status", "aria-live": "polite" });
+  const table = createHoldersTable({
+    selection,
+    onSort: (key) => {
+      if (state.sort === key) state.order = state.order === "asc" ? "desc" : "asc";
+      else Object.assign(state, { sort: key, order: "asc" });
+      state.page = 1;
+      table.setSort(state.sort, state.order);
+      search({ push: true });
+    },
+    onPage: (delta) => {
+      state.page = Math.max(1, state.page + delta);
+      search({ push: true, focusResults: true });
+    },
+    loadDetails: (number, signal) => api.holder(state.organisation, number, { signal }),
+    announce: live.say,
+  });
+  const resultsHeading = el("h2", { id: "results-heading", tabIndex: -1 }, "Kwalificatiehouders");
+  const results = el(
+    "section",
+    { className: "results", "aria-labelledby": "results-heading" },
+    resultsHeading,
+    el("div", { className: "results__bar" }, total, el("div", { className: "results__add-all" }, addAllButton, addAllStatus)),
+    searchError,
+    table.node,
+  );
+
+  // Cursors per search (filters + sort): cursors[p] opens page p. A cursor does not depend on the
+  // page size, so a page reached by a bookmark is found with a few big pages.
+  const cursorCache = new Map();
+  function cursorsOf(params) {
+    const key = JSON.stringify(params);
+    if (!cursorCache.has(key)) cursorCache.set(key, [undefined, null]);
+    return cursorCache.get(key);
+  }
+
+  async function cursorFor(params, page, signal) {
+    const cursors = cursorsOf(params);
+    if (cursors[page] !== undefined) return cursors[page];
+    let known = page - 1;
+    while (cursors[known] === undefined) known -= 1;
+    let cursor = cursors[known];
+    let rows = (page - known) * PAGE_SIZE;
+    while (rows > 0) {
+      const limit = Math.min(MAX_LIMIT, rows);
+      const answer = await api.holders({ ...params, limit, cursor }, { signal });
+      if (!answer.nextCursor) return false; // the list is shorter than that now
+      cursor = answer.nextCursor;
+      rows -= limit;
+    }
+    cursors[page] = cursor;
+    return cursor;
+  }
+
+  let sequence = 0;
+  let controller = null;
+
+  function writeUrl(push) {
+    const url = urlOfState(state, { single });
+    rememberSearchUrl(url);
+    if (url === location.pathname + location.search) return;
+    if (push) history.pushState(null, "", url);
+    else history.replaceState(null, "", url);
+  }
+
+  async function search({ push = false, focusResults = false } = {}) {
+    const problems = filterProblems();
+    if (problems.length) {
+      // Results of an unfinished filter would mislead: keep the last ones, flag the field.
+      showFilterProblems(problems);
+      return;
+    }
+    showFilterProblems([]);
+    writeUrl(push);
+    controller?.abort();
+    controller = new AbortController();
+    const { signal } = controller;
+    const mine = ++sequence;
+    const params = apiParams(state);
+    table.setBusy(true);
+    try {
+      let cursor = await cursorFor(params, state.page, signal);
+      if (cursor === false) {
+        state.page = 1;
+        writeUrl(false);
+        cursor = null;
+      }
+      const answer = await api.holders({ ...params, limit: PAGE_SIZE, cursor }, { signal });
+      if (mine !== sequence) return; // a newer search is under way: its answer counts
+      cursorsOf(params)[state.page + 1] = answer.nextCursor ?? undefined;
+      searchError.hidden = true;
+      setErrors("search", []);
+      total.textContent = `${plural(answer.total, "kwalificatiehouder", "kwalificatiehouders")}`;
+      addAllButton.hidden = answer.total === 0;
+      table.render(answer, { page: state.page, pageSize: PAGE_SIZE });
+      if (focusResults) resultsHeading.focus();
+    } catch (error) {
+      if (error?.name === "AbortError" || mine !== sequence) return;
+      if (error.code === "invalid_cursor") {
+        cursorCache.clear();
+        state.page = 1;
+        search();
+        return;
+      }
+      const key = error.field && fields[error.field] ? error.field : null;
+      if (key) {
+        fields[key].setError(error.message);
+        setErrors("search", [{ text: error.message, target: fields[key].control }]);
+      } else {
+        searchError.textContent = error.message;
+        searchError.hidden = false;
+      }
+    } finally {
+      if (mine === sequence) table.setBusy(false);
+    }
+  }
+
+  const searchSoon = throttle(() => search(), TYPING_WAIT_MS);
+
+  function onFilterInput(key, input) {
+    state[key] = input.value;
+    state.page = 1;
+    // Clear a flagged field as soon as it is right; flag it only when the user leaves it.
+    const problems = filterProblems();
+    if (!problems.some((p) => p.key === key)) fields[key].setError("");
+    if (!problems.length) searchSoon();
+  }
+  for (const [key, input] of [["examNumber", examNumberInput], ["expiryFrom", fromInput], ["expiryTo", toInput], ["q", qInput]]) {
+    input.addEventListener("input", () => onFilterInput(key, input));
+    input.addEventListener("change", () => {
+      const problems = filterProblems();
+      if (problems.length) showFilterProblems(problems);
+    });
+  }
+  examTypeSelect.addEventListener("change", () => {
+    state.examType = examTypeSelect.value;
+    state.page = 1;
+    search();
+  });
+  orgSelect.addEventListener("change", () => {
+    state.organisation = orgSelect.value;
+    state.page = 1;
+    switchOrganisation();
+    search();
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    searchSoon.cancel();
+    const problems = filterProblems();
+    if (problems.length) {
+      showFilterProblems(problems, { focus: true });
+      return;
+    }
+    search({ focusResults: true });
+  });
+
+  // --- Voeg alle toe ----------------------------------------------------------------------------
+  let addingAll = false;
+  addAllButton.addEventListener("click", async () => {
+    if (addingAll) return;
+    addingAll = true;
+    addAllButton.setAttribute("aria-disabled", "true");
+    const params = apiParams(state);
+    const target = selection;
+    let cursor = null;
+    let found = [];
+    try {
+      do {
+        const answer = await api.holders({ ...params, limit: MAX_LIMIT, cursor });
+        found = found.concat(answer.items);
+        cursor = answer.nextCursor;
+        if (answer.total > MAX_LIMIT) addAllStatus.textContent = `Bezig met toevoegen: ${found.length.toLocaleString("nl-NL")} van ${answer.total.toLocaleString("nl-NL")}…`;
+      } while (cursor);
+      // All at once, after the last page: an error halfway adds nothing rather than a part.
+      const added = target.add(found.map(({ qualificationNumber, name }) => ({ qualificationNumber, name })));
+      addAllStatus.textContent = `${plural(added, "kwalificatiehouder", "kwalificatiehouders")} toegevoegd; ${plural(target.size, "kwalificatiehouder", "kwalificatiehouders")} geselecteerd.`;
+    } catch (error) {
+      addAllStatus.textContent = `Niet toegevoegd: ${error.message}`;
+    } finally {
+      addingAll = false;
+      addAllButton.removeAttribute("aria-disabled");
+    }
+  });
+
+  // --- Selection and options --------------------------------------------------------------------
+  const selectionSlot = el("div", { className: "selection-slot" });
+  const optionsSlot = el("div", { className: "options-slot" });
+  let panel = null;
+  let options = null;
+  let unsubscribe = null;
+
+  function switchOrganisation() {
+    panel?.destroy();
+    options?.destroy();
+    unsubscribe?.();
+    selection = createSelection(state.organisation);
+    table.useSelection(selection);
+    unsubscribe = selection.subscribe(() => table.refreshSelection());
+    panel = mountSelectionPanel(selectionSlot, { selection, announce: live.say });
+    options = mountOptions(optionsSlot, {
+      api,
+      selection,
+      organisation: state.organisation,
+      setErrors: (errors, opts) => setErrors("options", errors, opts),
+      onSubmitted: (submitted) => navigate("/verzoeken", { submitted }),
+    });
+    loadExamTypes();
+  }
+
+  let examTypesController = null;
+  async function loadExamTypes() {
+    examTypesController?.abort();
+    examTypesController = new AbortController();
+    try {
+      const answer = await api.examTypes(state.organisation, { signal: examTypesController.signal });
+      examTypeSelect.replaceChildren(
+        el("option", { value: "" }, "Alle examentypes"),
+        ...answer.items.map((t) => el("option", { value: t.code }, t.name)),
+      );
+      examTypeSelect.value = state.examType;
+      fields.examType.setError("");
+    } catch (error) {
+      if (error?.name === "AbortError") return;
+      fields.examType.setError(`De examentypes konden niet worden geladen. ${error.message}`);
+    }
+  }
+
+  const heading = el("h1", { tabIndex: -1 }, "Download certificaten");
+  const view = el(
+    "div",
+    { className: "view view--search" },
+    heading,
+    summary.node,
+    form,
+    results,
+    el("div", { className: "request-panels" }, selectionSlot, optionsSlot),
+    live.node,
+  );
+  container.append(view);
+
+  // The examType option from the URL exists once the menu is loaded.
+  examTypeSelect.append(...(state.examType ? [el("option", { value: state.examType }, state.examType)] : []));
+  fillForm();
+  table.setSort(state.sort, state.order);
+  switchOrganisation();
+  search();
+
+  return {
+    heading,
+    /** Back/forward within this screen: take the URL's state and search again. */
+    update() {
+      const next = stateFromUrl();
+      if (!organisations.some((o) => o.id === next.organisation)) next.organisation = organisations[0]?.id ?? "";
+      const organisationChanged = next.organisation !== state.organisation;
+      Object.assign(state, next);
+      fillForm();
+      table.setSort(state.sort, state.order);
+      if (organisationChanged) switchOrganisation();
+      search();
+    },
+    destroy() {
+      controller?.abort();
+      searchSoon.cancel();
+      examTypesController?.abort();
+      panel?.destroy();
+      options?.destroy();
+      unsubscribe?.();
+      view.remove();
+    },
+  };
+}
