@@ -30,6 +30,7 @@ ROUTES = {
     ("GET", "/holders"): "search",
     ("GET", "/holders/{qualificationNumber}"): "search",
     ("POST", "/requests"): "submit",
+    ("POST", "/requests/preview"): "submit",
     ("GET", "/requests"): "download",
     ("GET", "/requests/{id}"): "download",
     ("GET", "/requests/{id}/download"): "download",
@@ -229,6 +230,48 @@ def grants(template: Template, function: str) -> set[tuple[str, str]]:
                 for resource in (resources if isinstance(resources, list) else [resources])
             }
     return found
+
+
+def bucket_policy_statements(template: Template, bucket: str) -> list[dict[str, Any]]:
+    (policy,) = [
+        p["Properties"]["PolicyDocument"]
+        for p in resources_of_type(template, "AWS::S3::BucketPolicy").values()
+        if ref(p["Properties"]["Bucket"]) == bucket
+    ]
+    return cast(list[dict[str, Any]], policy["Statement"])
+
+
+def distribution(template: Template) -> dict[str, Any]:
+    (name,) = resources_of_type(template, "AWS::CloudFront::Distribution")
+    return cast(dict[str, Any], properties(template, name)["DistributionConfig"])
+
+
+def origin_of(config: dict[str, Any], behaviour: dict[str, Any]) -> dict[str, Any]:
+    (origin,) = [o for o in config["Origins"] if o["Id"] == behaviour["TargetOriginId"]]
+    return cast(dict[str, Any], origin)
+
+
+def api_behaviour(config: dict[str, Any]) -> dict[str, Any]:
+    (behaviour,) = [b for b in config["CacheBehaviors"] if b["PathPattern"] == "/api/*"]
+    return cast(dict[str, Any], behaviour)
+
+
+def sub_text(value: Any) -> str:
+    """The template string of a !Sub (or a plain string)."""
+    if isinstance(value, str):
+        return value
+    assert isinstance(value, dict), f"expected a string or !Sub, got {value!r}"
+    assert set(value) == {"Fn::Sub"}, f"expected a string or !Sub, got {value!r}"
+    text = value["Fn::Sub"]
+    return str(text if isinstance(text, str) else text[0])
+
+
+def csp_directives(policy: str) -> dict[str, list[str]]:
+    directives: dict[str, list[str]] = {}
+    for part in policy.split(";"):
+        name, *sources = part.split()
+        directives[name] = sources
+    return directives
 
 
 def dead_letter_alarm(template: Template) -> dict[str, Any]:
@@ -572,8 +615,9 @@ def test_render_knows_which_receive_is_the_last_before_the_dead_letter_queue(
 # ---------------------------------------------------------------- passes bucket
 
 
-def test_passes_bucket_blocks_all_public_access(template: Template) -> None:
-    bucket = properties(template, "PassesBucket")
+@pytest.mark.parametrize("name", ["PassesBucket", "WebBucket"])
+def test_bucket_blocks_all_public_access(template: Template, name: str) -> None:
+    bucket = properties(template, name)
 
     assert bucket["PublicAccessBlockConfiguration"] == {
         "BlockPublicAcls": True,
@@ -585,14 +629,14 @@ def test_passes_bucket_blocks_all_public_access(template: Template) -> None:
     assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"]
 
 
-def test_passes_bucket_refuses_requests_without_tls(template: Template) -> None:
-    (policy,) = resources_of_type(template, "AWS::S3::BucketPolicy").values()
-    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+@pytest.mark.parametrize("bucket", ["PassesBucket", "WebBucket"])
+def test_bucket_refuses_requests_without_tls(template: Template, bucket: str) -> None:
+    statements = bucket_policy_statements(template, bucket)
 
-    assert ref(policy["Properties"]["Bucket"]) == "PassesBucket"
     assert any(
         s["Effect"] == "Deny"
         and s["Principal"] == "*"
+        and s["Action"] == "s3:*"
         and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
         for s in statements
     )
@@ -604,3 +648,127 @@ def test_passes_bucket_deletes_zips_only_after_their_lifetime(template: Template
 
     assert expiry["Status"] == "Enabled"
     assert int(expiry["ExpirationInDays"]) > REQUEST_LIFETIME_DAYS
+
+
+# ---------------------------------------------------------------- web app behind CloudFront
+
+# Managed CloudFront policies, by their documented ids.
+CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+
+
+def test_only_the_distribution_reads_the_web_bucket(template: Template) -> None:
+    allowed = [s for s in bucket_policy_statements(template, "WebBucket") if s["Effect"] == "Allow"]
+    config = distribution(template)
+    (web_origin,) = [o for o in config["Origins"] if "S3OriginConfig" in o]
+    (distribution_name,) = resources_of_type(template, "AWS::CloudFront::Distribution")
+
+    assert len(allowed) == 1
+    (statement,) = allowed
+    assert statement["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+    assert statement["Action"] == "s3:GetObject"
+    assert resource_named(statement["Resource"]) == "WebBucket/*"
+    source_arn = sub_text(statement["Condition"]["StringEquals"]["AWS:SourceArn"])
+    assert source_arn.endswith(f":distribution/${{{distribution_name}}}")
+    assert get_att(web_origin["DomainName"]) == ("WebBucket", "RegionalDomainName")
+    assert web_origin["S3OriginConfig"] == {"OriginAccessIdentity": ""}
+    oac, _ = get_att(web_origin["OriginAccessControlId"])
+    oac_config = properties(template, oac)["OriginAccessControlConfig"]
+    assert oac_config["OriginAccessControlOriginType"] == "s3"
+    assert oac_config["SigningBehavior"] == "always"
+
+
+def test_the_distribution_speaks_only_https(template: Template) -> None:
+    config = distribution(template)
+    behaviours = [config["DefaultCacheBehavior"], *config["CacheBehaviors"]]
+
+    assert all(b["ViewerProtocolPolicy"] in ("redirect-to-https", "https-only") for b in behaviours)
+    for origin in config["Origins"]:
+        if "CustomOriginConfig" in origin:
+            assert origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+            assert origin["CustomOriginConfig"]["OriginSSLProtocols"] == ["TLSv1.2"]
+    # With the portal's own domain, TLS 1.2 at least; *.cloudfront.net cannot enforce it.
+    condition, own_domain, default = config["ViewerCertificate"]["Fn::If"]
+    assert condition == "HasWebDomain"
+    assert own_domain["MinimumProtocolVersion"] == "TLSv1.2_2021"
+    assert own_domain["SslSupportMethod"] == "sni-only"
+    assert default == {"CloudFrontDefaultCertificate": True}
+
+
+def test_the_app_is_served_from_index_html_for_every_route_but_api_errors_pass(
+    template: Template,
+) -> None:
+    config = distribution(template)
+    default = config["DefaultCacheBehavior"]
+    (association,) = default["FunctionAssociations"]
+    function, _ = get_att(association["FunctionARN"])
+    code = properties(template, function)["FunctionCode"]
+
+    assert config["DefaultRootObject"] == "index.html"
+    assert "CustomErrorResponses" not in config, "would turn the API's errors into index.html"
+    assert origin_of(config, default)["Id"] == "web"
+    assert association["EventType"] == "viewer-request"
+    assert '"/index.html"' in code
+    assert "FunctionAssociations" not in api_behaviour(config)
+
+
+def test_every_response_carries_the_security_headers(template: Template) -> None:
+    config = distribution(template)
+    behaviours = [config["DefaultCacheBehavior"], *config["CacheBehaviors"]]
+    (policy,) = {ref(b["ResponseHeadersPolicyId"]) for b in behaviours}
+    headers = properties(template, policy)["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+
+    assert headers["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 365 * 24 * 3600
+    assert headers["StrictTransportSecurity"]["IncludeSubdomains"] is True
+    assert headers["ContentTypeOptions"]["Override"] is True
+    assert headers["ReferrerPolicy"]["ReferrerPolicy"] == "no-referrer"
+    assert headers["FrameOptions"]["FrameOption"] == "DENY"
+    assert all(h["Override"] is True for h in headers.values())
+
+
+def test_the_content_security_policy_allows_only_the_app_the_api_and_cognito(
+    template: Template,
+) -> None:
+    (policy,) = resources_of_type(template, "AWS::CloudFront::ResponseHeadersPolicy").values()
+    csp = policy["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"][
+        "ContentSecurityPolicy"
+    ]
+    directives = csp_directives(sub_text(csp["ContentSecurityPolicy"]))
+
+    assert directives == {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'", "https://cognito-idp.${AWS::Region}.amazonaws.com"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "object-src": ["'none'"],
+    }
+
+
+def test_api_paths_go_to_the_api_stage_uncached_with_the_callers_headers(
+    template: Template,
+) -> None:
+    config = distribution(template)
+    behaviour = api_behaviour(config)
+    origin = origin_of(config, behaviour)
+    stage = properties(template, "PasjesApi")["StageName"]
+
+    assert behaviour["PathPattern"] == f"/{stage}/*"
+    # No OriginPath: CloudFront's /api/holders is the stage "api"'s /holders.
+    assert origin.get("OriginPath", "") == ""
+    assert (
+        sub_text(origin["DomainName"])
+        == "${PasjesApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}"
+    )
+    assert behaviour["CachePolicyId"] == CACHING_DISABLED
+    assert behaviour["OriginRequestPolicyId"] == ALL_VIEWER_EXCEPT_HOST_HEADER
+    assert {"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"} <= set(behaviour["AllowedMethods"])
+
+
+def test_the_publish_command_finds_what_it_needs_in_the_outputs(template: Template) -> None:
+    from infra.publish_web import REQUIRED_OUTPUTS
+
+    assert set(REQUIRED_OUTPUTS) <= set(template["Outputs"])
