@@ -540,6 +540,70 @@ def test_only_administrators_create_contact_persons(template: Template) -> None:
     assert ref(client["UserPoolId"]) == "UserPool"
 
 
+def test_contact_persons_may_add_two_step_verification_with_an_authenticator_app(
+    template: Template,
+) -> None:
+    pool = properties(template, "UserPool")
+
+    assert pool["MfaConfiguration"] == "OPTIONAL"
+    assert pool["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
+
+
+def test_sign_in_is_guarded_by_enforced_threat_protection(template: Template) -> None:
+    pool = properties(template, "UserPool")
+
+    assert pool["UserPoolTier"] == "PLUS"
+    assert pool["UserPoolAddOns"]["AdvancedSecurityMode"] == "ENFORCED"
+
+
+def test_the_user_pool_survives_a_mistaken_delete(template: Template) -> None:
+    resource = template["Resources"]["UserPool"]
+
+    assert resource["Properties"]["DeletionProtection"] == "ACTIVE"
+    assert resource["DeletionPolicy"] == "Retain"
+    assert resource["UpdateReplacePolicy"] == "Retain"
+
+
+def test_the_app_client_never_receives_a_password(template: Template) -> None:
+    flows = set(properties(template, "UserPoolClient")["ExplicitAuthFlows"])
+
+    assert flows == {"ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}
+
+
+def test_a_contact_person_cannot_change_their_own_email(template: Template) -> None:
+    client = properties(template, "UserPoolClient")
+    pool = properties(template, "UserPool")
+
+    # Present and not empty: without WriteAttributes a client may write every attribute.
+    assert client["WriteAttributes"]
+    assert not {"email", "email_verified"} & set(client["WriteAttributes"])
+    assert {"email", "email_verified"} <= set(client["ReadAttributes"])
+    assert pool["UserAttributeUpdateSettings"]["AttributesRequireVerificationBeforeUpdate"] == [
+        "email"
+    ]
+
+
+def test_the_app_client_hides_who_exists_and_can_revoke_its_tokens(template: Template) -> None:
+    client = properties(template, "UserPoolClient")
+
+    assert client["PreventUserExistenceErrors"] == "ENABLED"
+    assert client["EnableTokenRevocation"] is True
+
+
+def test_an_open_tab_stays_signed_in_for_a_working_day_with_hour_long_tokens(
+    template: Template,
+) -> None:
+    client = properties(template, "UserPoolClient")
+    seconds = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
+    units = client["TokenValidityUnits"]
+
+    def lifetime(token: str) -> int:
+        return int(client[f"{token}Validity"]) * seconds[units[token]]
+
+    assert lifetime("IdToken") == lifetime("AccessToken") == 3600
+    assert 8 * 3600 <= lifetime("RefreshToken") <= 24 * 3600
+
+
 # ---------------------------------------------------------------- render queue
 
 
