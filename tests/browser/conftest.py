@@ -1,0 +1,113 @@
+"""The browser tier: the web app in headless Chromium against the local stack.
+
+Every test in this folder is marked `browser` (`make browser` runs them, `make pytest` leaves
+them out). The stack starts once per session, as `make run` starts it; each test gets a fresh
+browser context, so no session or storage leaks from one test into the next.
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from infra.webapp import WEB_DIST
+from tests.browser.helpers import SCREENSHOTS, screenshot
+from tests.e2e.stack import StackClient, StackProcess, start_stack
+
+HERE = Path(__file__).resolve().parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 360, "height": 780}
+# Long enough for a cold handler on this shared 2-core machine, short enough to fail usefully.
+TIMEOUT_MS = 15_000
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # tryfirst: the marker must be on the items before `-m` selects by it.
+    for item in items:
+        if item.path.is_relative_to(HERE):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
+    report = yield
+    # A failed test's page, as it was, next to the other screenshots.
+    if getattr(report, "when", "") == "call" and getattr(report, "failed", False):
+        for name in ("page", "phone_page"):
+            page = getattr(item, "funcargs", {}).get(name)
+            if isinstance(page, Page) and not page.is_closed():
+                screenshot(page, f"failed-{item.name}-{name}")
+    return report
+
+
+@pytest.fixture(scope="session")
+def stack_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackProcess]:
+    if not (WEB_DIST / "index.html").is_file():
+        pytest.fail("web/dist is missing: run `make web` (make browser does) before these tests")
+    process = start_stack(tmp_path_factory.mktemp("browser-stack"))
+    try:
+        process.wait_until_ready()
+        yield process
+    finally:
+        if process.process.poll() is None:
+            code = process.interrupt(signal.SIGTERM)
+            assert code == 0, f"the stack exited with {code} on SIGTERM:\n{process.output()}"
+
+
+@pytest.fixture(scope="session")
+def stack(stack_process: StackProcess) -> StackClient:
+    """The session's stack: `stack.base_url`, `stack.config` (its /config.json), API calls."""
+    return StackClient(base_url=stack_process.base_url, config=stack_process.wait_until_ready())
+
+
+@pytest.fixture(scope="session")
+def base_url(stack: StackClient) -> str:
+    return stack.base_url
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
+
+
+def _page(browser: Browser, **options: object) -> Iterator[Page]:
+    context = browser.new_context(locale="nl-NL", timezone_id="Europe/Amsterdam", **options)  # type: ignore[arg-type]
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh context (no storage, no cookies) at 1280x900."""
+    yield from _page(browser, viewport=DESKTOP)
+
+
+@pytest.fixture
+def phone_page(browser: Browser) -> Iterator[Page]:
+    """A fresh context as a 360 px wide phone (touch, mobile viewport)."""
+    yield from _page(browser, viewport=PHONE, is_mobile=True, has_touch=True)
