@@ -99,7 +99,7 @@ export function mountSearch(container, { api, me, navigate, rememberSearchUrl })
   };
   const form = el(
     "form",
-    { className: "filters", role: "search", "aria-label": "Kwalificatiehouders zoeken", noValidate: true },
+    { className: "filters", role: "search", "aria-label": "Filters", noValidate: true },
     single ? null : fields.organisation.wrapper,
     fields.examType.wrapper,
     fields.examNumber.wrapper,
