@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
 from infra.webapp import WEB_DIST
 from tests.browser.helpers import SCREENSHOTS, screenshot
@@ -31,7 +31,9 @@ CHROMIUM_ARGS = [
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 780}
 # Long enough for a cold handler on this shared 2-core machine, short enough to fail usefully.
+# Also covers the Cognito library's retries: a refused refresh token is retried for about 6 s.
 TIMEOUT_MS = 15_000
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -29,7 +29,7 @@ def sign_in(page: Page, base_url: str, email: str, password: str = DEMO_PASSWORD
     page.goto(base_url + "/")
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord", exact=True).fill(password)
-    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_role("button", name="Inloggen", exact=True).click()
     expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
     expect(page.get_by_role("banner")).to_contain_text(email)
 

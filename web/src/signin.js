@@ -160,11 +160,16 @@ export function onSubmit(form, action, busyText) {
   });
 }
 
+/**
+ * Replaces what `main` shows. Focus moves to the new heading, so a screen reader starts there,
+ * except on the page's first screen, where the reader starts at the top (skip link, header).
+ */
 export function showScreen(main, title, ...children) {
   document.title = `${title} – Pasjesportaal`;
-  const screen = el("div", { class: "narrow" }, ...children);
+  const screen = el("div", { class: "narrow" }, ...children.filter(Boolean));
+  const firstScreen = main.querySelector(".loading") !== null;
   main.replaceChildren(screen);
-  screen.querySelector("h1")?.focus();
+  if (!firstScreen) screen.querySelector("h1")?.focus();
   return screen;
 }
 
