@@ -174,7 +174,12 @@ export function showScreen(main, title, ...children) {
 }
 
 /** The password rules of the pool (config.passwordPolicy), as a hint and as a check. */
-export function passwordRules(policy = {}) {
+export function passwordRules(given = {}) {
+  // camelCase as the local stack writes it; Cognito's own PascalCase is read too.
+  const policy = {};
+  for (const [key, value] of Object.entries(given || {})) {
+    policy[key.charAt(0).toLowerCase() + key.slice(1)] = value;
+  }
   const minimum = policy.minimumLength || 8;
   const parts = [`minstens ${minimum} tekens`];
   if (policy.requireUppercase) parts.push("een hoofdletter");
