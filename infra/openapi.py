@@ -41,6 +41,7 @@ _OPERATION_ERRORS = {
     ("/holders", "get"): ["404"],
     ("/holders/{qualificationNumber}", "get"): ["404"],
     ("/requests", "post"): ["404", "409", "415", "422", "503"],
+    ("/requests/preview", "post"): ["404", "415"],
     ("/requests/{id}", "get"): ["404", "410"],
     ("/requests/{id}/download", "get"): ["404", "409", "410"],
 }

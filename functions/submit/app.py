@@ -1,4 +1,5 @@
-"""Submit: turn a selection of holders into a download request and queue it for rendering."""
+"""Submit: turn a selection of holders into a download request and queue it for rendering, and
+preview what a selection would make."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pasjes.api import current_caller, make_resolver, reject_unknown_parameters, resolve
-from pasjes.api_models import SubmitRequestBody, SubmittedRequest
-from pasjes.logic.submit import idempotency_config, submit_idempotently
+from pasjes.api_models import PreviewOut, PreviewRequestBody, SubmitRequestBody, SubmittedRequest
+from pasjes.logic.submit import idempotency_config, preview, submit_idempotently
 
 logger = Logger()
 tracer = Tracer()
@@ -39,6 +40,23 @@ def post_request(
         content_type=content_types.APPLICATION_JSON,
         body=submitted,
     )
+
+
+@router.post(
+    "/requests/preview",
+    summary="What POST /requests would make of this selection",
+    description=(
+        "Takes the body of POST /requests for up to a whole organisation (10,000 holders), "
+        "checks it as POST /requests does, and creates nothing (no Idempotency-Key needed). "
+        "More than 250 passes is no error here: `parts` cuts the selection into requests of at "
+        "most 250 passes. Options that match nothing answer passCount 0, not 422. Each "
+        "qualification code and expiry date of the chosen holders is listed with the passes it "
+        "makes under the other option's choice, so a checkbox keeps its count when ticked."
+    ),
+)
+def post_request_preview(body: Annotated[PreviewRequestBody, Body()]) -> PreviewOut:
+    reject_unknown_parameters(router, ())
+    return preview(owner_sub=current_caller(router).sub, body=body)
 
 
 app = make_resolver()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import date, datetime
 from typing import Annotated
 
@@ -13,7 +14,6 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
-    field_validator,
 )
 from pydantic.alias_generators import to_camel
 
@@ -31,6 +31,7 @@ from pasjes.domain import (
     RequestStatus,
     status_of,
 )
+from pasjes.logic.preview import MAX_PREVIEW_HOLDERS, Preview
 from pasjes.settings import MAX_PASSES_PER_REQUEST
 from pasjes.text import invisible_characters
 
@@ -142,6 +143,16 @@ class HolderDetails(HolderOut):
     qualifications: list[QualificationOut]
 
 
+def _distinct(numbers: list[str]) -> list[str]:
+    """Each holder once; the message names a few repeats, not all of 10,000."""
+    repeated = sorted(n for n, times in Counter(numbers).items() if times > 1)
+    if repeated:
+        shown = ", ".join(repeated[:10])
+        more = f" and {len(repeated) - 10} more" if len(repeated) > 10 else ""
+        raise ValueError(f"each holder may be chosen once; repeated: {shown}{more}")
+    return numbers
+
+
 class SubmitRequestBody(ApiModel):
     # camelCase only, as documented: a snake_case twin of a field is an unknown field.
     model_config = ConfigDict(
@@ -150,10 +161,23 @@ class SubmitRequestBody(ApiModel):
 
     organisation: OrganisationId
     qualification_numbers: Annotated[
-        list[QualificationNumber], Field(min_length=1, max_length=MAX_PASSES_PER_REQUEST)
+        list[QualificationNumber],
+        Field(
+            min_length=1,
+            max_length=MAX_PASSES_PER_REQUEST,
+            json_schema_extra={"uniqueItems": True},
+            description="The chosen holders, each once.",
+        ),
+        AfterValidator(_distinct),
     ]
-    qualification_codes: Annotated[list[Code], Field(max_length=50)] = []
-    expiry_dates: Annotated[list[IsoDate], Field(max_length=50)] = []
+    qualification_codes: Annotated[
+        list[Code],
+        Field(max_length=50, description="Only these qualifications; empty: all of them."),
+    ] = []
+    expiry_dates: Annotated[
+        list[IsoDate],
+        Field(max_length=50, description="Only qualifications expiring on these; empty: all."),
+    ] = []
     reference: (
         Annotated[
             str,
@@ -163,13 +187,74 @@ class SubmitRequestBody(ApiModel):
         | None
     ) = None
 
-    @field_validator("qualification_numbers")
+
+class PreviewRequestBody(SubmitRequestBody):
+    """The body of POST /requests, for up to a whole organisation's holders."""
+
+    qualification_numbers: Annotated[
+        list[QualificationNumber],
+        Field(
+            min_length=1,
+            max_length=MAX_PREVIEW_HOLDERS,
+            json_schema_extra={"uniqueItems": True},
+            description="The chosen holders, each once; up to a whole organisation.",
+        ),
+        AfterValidator(_distinct),
+    ]
+
+
+class QualificationCodeCount(ApiModel):
+    code: str
+    name: str
+    type: QualificationType
+    count: int = Field(
+        description="Passes of this qualification under the chosen expiry dates (whatever codes "
+        "are chosen): what ticking it would make. 0 when no chosen date fits it."
+    )
+
+
+class ExpiryDateCount(ApiModel):
+    day: date = Field(alias="date")
+    count: int = Field(
+        description="Passes expiring on this date under the chosen qualification codes (whatever "
+        "dates are chosen)."
+    )
+
+
+class PreviewOut(ApiModel):
+    holder_count: int = Field(description="Chosen holders that yield at least one pass.")
+    pass_count: int = Field(description="Passes the selection makes with the chosen options.")
+    skipped: list[str] = Field(
+        description="Qualification numbers of the chosen holders that yield no pass."
+    )
+    qualification_codes: list[QualificationCodeCount] = Field(
+        description="Every qualification the chosen holders have, by code."
+    )
+    expiry_dates: list[ExpiryDateCount] = Field(
+        description="Every expiry date of the chosen holders' qualifications, oldest first."
+    )
+    parts: list[list[str]] = Field(
+        description=(
+            "The holders that yield passes, in the order chosen, cut into lists of at most "
+            f"{MAX_PASSES_PER_REQUEST} passes each: one POST /requests per part. A holder's "
+            "passes are never split over two parts; one part when everything fits; none when "
+            "there is no pass."
+        )
+    )
+
     @classmethod
-    def _distinct(cls, numbers: list[str]) -> list[str]:
-        repeated = sorted({n for n in numbers if numbers.count(n) > 1})
-        if repeated:
-            raise ValueError(f"each holder may be chosen once; repeated: {', '.join(repeated)}")
-        return numbers
+    def of(cls, preview: Preview) -> PreviewOut:
+        return cls(
+            holder_count=preview.holder_count,
+            pass_count=preview.pass_count,
+            skipped=list(preview.skipped),
+            qualification_codes=[
+                QualificationCodeCount(code=c.code, name=c.name, type=c.type, count=c.count)
+                for c in preview.qualification_codes
+            ],
+            expiry_dates=[ExpiryDateCount(day=d.day, count=d.count) for d in preview.expiry_dates],
+            parts=[list(part) for part in preview.parts],
+        )
 
 
 class RequestOut(ApiModel):

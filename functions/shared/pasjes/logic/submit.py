@@ -1,7 +1,10 @@
-"""Submitting a request: check the selection, store the request, hand it to render."""
+"""Submitting a request: check the selection, store the request, hand it to render; and
+previewing what a selection would make, before submitting it."""
 
 from __future__ import annotations
 
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import cache
 from typing import Any, cast
@@ -18,10 +21,17 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 )
 from botocore.exceptions import BotoCoreError, ClientError
 
-from pasjes.api_models import SubmitRequestBody, SubmittedRequest
+from pasjes.api_models import PreviewOut, PreviewRequestBody, SubmitRequestBody, SubmittedRequest
 from pasjes.aws import sqs_client
 from pasjes.dal import contacts, holders, registrations, requests
-from pasjes.errors import IdempotencyKeyReused, RenderQueueUnavailable, RequestInProgress
+from pasjes.domain import Holder, HolderRow
+from pasjes.errors import (
+    HoldersNotFound,
+    IdempotencyKeyReused,
+    RenderQueueUnavailable,
+    RequestInProgress,
+)
+from pasjes.logic.preview import preview_selection
 from pasjes.logic.requests import Clock, Selection, plan_request, render_message, utc_now
 from pasjes.logic.search import choose_organisation
 from pasjes.settings import get_settings
@@ -29,10 +39,79 @@ from pasjes.settings import get_settings
 logger = Logger()
 Sender = Callable[[str], None]
 IDEMPOTENCY_SECONDS = 24 * 60 * 60
+# A preview is asked again at every change of the options, for the same holders: a warm container
+# keeps them this long, so only the first preview of a selection reads them (submit always reads
+# afresh). An import within that time shows in the preview a minute late, never in a request.
+PREVIEW_HOLDERS_SECONDS = 60.0
+_PREVIEW_HOLDERS_KEPT = 20_000
+_preview_holders: OrderedDict[str, tuple[float, Holder]] = OrderedDict()
+# One BatchGet reads 100 keys: beyond that, the organisation's packed list (about ten items for
+# 10,000 holders, and cached by a warm container) is cheaper than a row item per holder.
+_ROWS_BY_KEY = 100
 
 
 def send_to_render_queue(message: str) -> None:
     sqs_client().send_message(QueueUrl=get_settings().render_queue_url, MessageBody=message)
+
+
+def _selection(owner_sub: str, body: SubmitRequestBody) -> Selection:
+    organisation = choose_organisation(contacts.organisations_of(owner_sub), body.organisation)
+    return Selection(
+        organisation=organisation,
+        qualification_numbers=list(body.qualification_numbers),
+        qualification_codes=frozenset(body.qualification_codes),
+        expiry_dates=frozenset(body.expiry_dates),
+        reference=body.reference,
+    )
+
+
+def _registered_rows(organisation_id: str, numbers: list[str]) -> dict[str, HolderRow]:
+    """The rows of those of `numbers` that are registered at the organisation."""
+    if len(numbers) <= _ROWS_BY_KEY:
+        return registrations.get_rows(organisation_id, numbers)
+    wanted = set(numbers)
+    return {
+        row.qualification_number: row
+        for row in registrations.rows_of_organisation(organisation_id)
+        if row.qualification_number in wanted
+    }
+
+
+def preview(*, owner_sub: str, body: PreviewRequestBody) -> PreviewOut:
+    """What submitting this selection would make; nothing is stored or sent."""
+    selection = _selection(owner_sub, body)
+    numbers = list(selection.qualification_numbers)
+    rows = _registered_rows(selection.organisation.id, numbers)
+    if len(rows) < len(numbers):
+        # Refused before reading any holder: a number not registered here tells nothing more.
+        raise HoldersNotFound([n for n in numbers if n not in rows])
+    return PreviewOut.of(preview_selection(selection, rows=rows, holders=_recent_holders(numbers)))
+
+
+def _recent_holders(
+    numbers: list[str], *, now: Callable[[], float] = time.monotonic
+) -> dict[str, Holder]:
+    """The holders, from this container's recent reads where those are fresh enough."""
+    since = now() - PREVIEW_HOLDERS_SECONDS
+    found: dict[str, Holder] = {}
+    for number in numbers:
+        kept = _preview_holders.get(number)
+        if kept is not None and kept[0] >= since:
+            found[number] = kept[1]
+    missing = [n for n in numbers if n not in found]
+    read = holders.get_holders(missing) if missing else {}
+    read_at = now()
+    for number, holder in read.items():
+        _preview_holders[number] = (read_at, holder)
+        _preview_holders.move_to_end(number)
+    while len(_preview_holders) > _PREVIEW_HOLDERS_KEPT:
+        _preview_holders.popitem(last=False)
+    return found | read
+
+
+def forget_preview_holders() -> None:
+    """Drop the holders kept for previews (tests, and a container that must read afresh)."""
+    _preview_holders.clear()
 
 
 def submit(
@@ -42,19 +121,12 @@ def submit(
     send: Sender = send_to_render_queue,
     now: Clock = utc_now,
 ) -> SubmittedRequest:
-    organisation = choose_organisation(contacts.organisations_of(owner_sub), body.organisation)
-    numbers = list(body.qualification_numbers)
-    selection = Selection(
-        organisation=organisation,
-        qualification_numbers=numbers,
-        qualification_codes=frozenset(body.qualification_codes),
-        expiry_dates=frozenset(body.expiry_dates),
-        reference=body.reference,
-    )
+    selection = _selection(owner_sub, body)
+    numbers = list(selection.qualification_numbers)
     request = plan_request(
         selection,
         owner_sub=owner_sub,
-        rows=registrations.get_rows(organisation.id, numbers),
+        rows=registrations.get_rows(selection.organisation.id, numbers),
         holders=holders.get_holders(numbers),
         now=now(),
     )
