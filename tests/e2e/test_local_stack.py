@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import signal
 import time
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -201,7 +202,7 @@ def test_exam_number_search_finds_the_three_holders_of_the_manual(stack: StackCl
 
 @pytest.mark.parametrize(
     ("method", "path"),
-    [("GET", "/api/no-such-thing"), ("DELETE", "/api/me"), ("GET", "/no-stage")],
+    [("GET", "/api/no-such-thing"), ("DELETE", "/api/me")],
 )
 def test_an_undeclared_route_is_api_gateways_403_in_json(
     stack: StackClient, method: str, path: str
@@ -210,6 +211,15 @@ def test_an_undeclared_route_is_api_gateways_403_in_json(
 
     assert status == 403
     assert body == {"message": "Missing Authentication Token", "code": "route_not_found"}
+
+
+def test_paths_outside_the_api_are_the_web_app_as_cloudfront_serves_it(
+    stack: StackClient,
+) -> None:
+    with urllib.request.urlopen(stack.base_url + "/verzoeken") as response:  # noqa: S310
+        assert response.status == 200
+        assert response.headers["Content-Type"].startswith("text/html")
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
 
 
 # --- requests the HTTP server refuses before API Gateway's routing ------------------------------
