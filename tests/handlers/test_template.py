@@ -45,6 +45,7 @@ GATEWAY_RESPONSES = {
     "ACCESS_DENIED": (403, "access_denied"),
     "THROTTLED": (429, "throttled"),
     "REQUEST_TOO_LARGE": (413, "request_too_large"),
+    "WAF_FILTERED": (403, "request_blocked"),
     "DEFAULT_4XX": (None, "bad_request"),
     "DEFAULT_5XX": (None, "internal_error"),
 }
@@ -614,6 +615,12 @@ def test_render_reports_failed_records_of_a_batch_individually(template: Templat
     assert get_att(event["Queue"]) == ("RenderQueue", "Arn")
 
 
+def test_a_flood_of_requests_cannot_take_every_lambda_for_rendering(template: Template) -> None:
+    event = sqs_event(template, render_function(template))
+
+    assert 2 <= int(event["ScalingConfig"]["MaximumConcurrency"]) <= 10
+
+
 def test_render_queue_hides_a_message_for_six_times_the_render_timeout(
     template: Template,
 ) -> None:
@@ -773,7 +780,9 @@ def test_the_app_is_served_from_index_html_for_every_route_but_api_errors_pass(
     assert origin_of(config, default)["Id"] == "web"
     assert association["EventType"] == "viewer-request"
     assert '"/index.html"' in code
-    assert "FunctionAssociations" not in api_behaviour(config)
+    for association in api_behaviour(config).get("FunctionAssociations", []):
+        function, _ = get_att(association["FunctionARN"])
+        assert "index.html" not in properties(template, function)["FunctionCode"]
 
 
 def test_every_response_carries_the_security_headers(template: Template) -> None:
@@ -836,3 +845,165 @@ def test_the_publish_command_finds_what_it_needs_in_the_outputs(template: Templa
     from infra.publish_web import REQUIRED_OUTPUTS
 
     assert set(REQUIRED_OUTPUTS) <= set(template["Outputs"])
+
+
+# ---------------------------------------------------------------- abuse limits and access logs
+
+MANAGED_RULE_GROUPS = {
+    "AWSManagedRulesCommonRuleSet",
+    "AWSManagedRulesKnownBadInputsRuleSet",
+    "AWSManagedRulesAmazonIpReputationList",
+}
+
+
+def web_acl(template: Template) -> dict[str, Any]:
+    (name,) = resources_of_type(template, "AWS::WAFv2::WebACL")
+    return properties(template, name)
+
+
+def rules_by_name(acl: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {rule["Name"]: rule for rule in acl["Rules"]}
+
+
+def rate_rules(acl: dict[str, Any]) -> list[dict[str, Any]]:
+    return [r for r in acl["Rules"] if "RateBasedStatement" in r["Statement"]]
+
+
+def origin_verified(statement: dict[str, Any]) -> str:
+    """The secret a scope-down statement compares the origin-verify header with."""
+    match = statement["ByteMatchStatement"]
+    assert match["PositionalConstraint"] == "EXACTLY"
+    return sub_text(match["SearchString"]) + "@" + match["FieldToMatch"]["SingleHeader"]["Name"]
+
+
+def test_the_web_acl_guards_the_api_stage(template: Template) -> None:
+    (association,) = resources_of_type(template, "AWS::WAFv2::WebACLAssociation").values()
+    (acl_name,) = resources_of_type(template, "AWS::WAFv2::WebACL")
+    stage = sub_text(association["Properties"]["ResourceArn"])
+
+    assert web_acl(template)["Scope"] == "REGIONAL"
+    assert get_att(association["Properties"]["WebACLArn"]) == (acl_name, "Arn")
+    # ${PasjesApi.Stage} is the stage SAM generates, and makes the association wait for it.
+    assert stage.endswith("::/restapis/${PasjesApi}/stages/${PasjesApi.Stage}")
+    assert stage.startswith("arn:${AWS::Partition}:apigateway:${AWS::Region}")
+
+
+def test_the_web_acl_runs_the_aws_managed_rule_groups(template: Template) -> None:
+    acl = web_acl(template)
+    groups = {
+        r["Statement"]["ManagedRuleGroupStatement"]["Name"]: r
+        for r in acl["Rules"]
+        if "ManagedRuleGroupStatement" in r["Statement"]
+    }
+
+    assert set(groups) == MANAGED_RULE_GROUPS
+    assert all(rule["OverrideAction"] == {"None": {}} for rule in groups.values())
+    assert all(
+        g["Statement"]["ManagedRuleGroupStatement"]["VendorName"] == "AWS" for g in groups.values()
+    )
+
+
+def test_a_whole_organisations_preview_is_not_blocked_for_its_size(template: Template) -> None:
+    (common,) = [
+        r["Statement"]["ManagedRuleGroupStatement"]
+        for r in web_acl(template)["Rules"]
+        if r["Statement"].get("ManagedRuleGroupStatement", {}).get("Name")
+        == "AWSManagedRulesCommonRuleSet"
+    ]
+    overrides = {o["Name"]: o["ActionToUse"] for o in common.get("RuleActionOverrides", [])}
+    excluded = {e["Name"] for e in common.get("ExcludedRules", [])}
+
+    assert overrides.get("SizeRestrictions_BODY") == {"Count": {}} or (
+        "SizeRestrictions_BODY" in excluded
+    )
+    assert all(action == {"Count": {}} for action in overrides.values())
+
+
+def test_one_address_is_limited_whether_it_comes_through_cloudfront_or_not(
+    template: Template,
+) -> None:
+    acl = web_acl(template)
+    by_key = {r["Statement"]["RateBasedStatement"]["AggregateKeyType"]: r for r in rate_rules(acl)}
+    viewer = by_key["FORWARDED_IP"]["Statement"]["RateBasedStatement"]
+    source = by_key["IP"]["Statement"]["RateBasedStatement"]
+    config = distribution(template)
+    api_origin = origin_of(config, api_behaviour(config))
+    (origin_header,) = api_origin["OriginCustomHeaders"]
+    (association,) = api_behaviour(config)["FunctionAssociations"]
+    function, _ = get_att(association["FunctionARN"])
+    code = properties(template, function)["FunctionCode"]
+    header = viewer["ForwardedIPConfig"]["HeaderName"].lower()
+
+    assert set(by_key) == {"FORWARDED_IP", "IP"}
+    # Through CloudFront: keyed on the viewer's address, which the distribution's function
+    # writes from the connection (overwriting the viewer's own header of that name).
+    assert f'request.headers["{header}"] = {{ value: event.viewer.ip }}' in code
+    assert association["EventType"] == "viewer-request"
+    # ... and only for requests that carry the distribution's secret; all others by source.
+    secret = origin_verified(viewer["ScopeDownStatement"])
+    assert secret == origin_verified(source["ScopeDownStatement"]["NotStatement"]["Statement"])
+    assert (
+        secret == f"{sub_text(origin_header['HeaderValue'])}@{origin_header['HeaderName'].lower()}"
+    )
+    assert "{{resolve:secretsmanager:" in secret
+    for rule in (viewer, source):
+        assert ref(rule["Limit"]) == "ApiRateLimitPerIp"
+        assert rule["EvaluationWindowSec"] == 300
+
+
+def test_a_client_over_its_rate_gets_429_in_the_portals_error_shape(template: Template) -> None:
+    acl = web_acl(template)
+    limit = template["Parameters"]["ApiRateLimitPerIp"]
+
+    assert 100 <= int(limit["Default"]) <= 2000
+    for rule in rate_rules(acl):
+        response = rule["Action"]["Block"]["CustomResponse"]
+        body = acl["CustomResponseBodies"][response["CustomResponseBodyKey"]]
+        answer = json.loads(body["Content"])
+        assert response["ResponseCode"] == 429
+        assert {"Name": "Retry-After", "Value": "60"} in response["ResponseHeaders"]
+        assert body["ContentType"] == "APPLICATION_JSON"
+        assert set(answer) == {"message", "code"}
+        assert answer["code"] == "throttled"
+
+
+def test_every_rule_of_the_web_acl_is_measured(template: Template) -> None:
+    acl = web_acl(template)
+    configs = [acl["VisibilityConfig"], *(r["VisibilityConfig"] for r in acl["Rules"])]
+
+    assert all(c["CloudWatchMetricsEnabled"] and c["SampledRequestsEnabled"] for c in configs)
+    assert len({c["MetricName"] for c in configs[1:]}) == len(acl["Rules"])
+
+
+def test_the_stage_keeps_its_own_throttle_next_to_the_firewall(template: Template) -> None:
+    (setting,) = properties(template, "PasjesApi")["MethodSettings"]
+
+    assert setting["ResourcePath"] == "/*"
+    assert setting["HttpMethod"] == "*"
+    assert setting["ThrottlingRateLimit"] > 0
+
+
+def test_api_access_logs_name_the_caller_and_are_kept_a_year(template: Template) -> None:
+    api = properties(template, "PasjesApi")
+    log_group, attribute = get_att(api["AccessLogSetting"]["DestinationArn"])
+    entry = json.loads(api["AccessLogSetting"]["Format"])
+
+    assert attribute == "Arn"
+    assert template["Resources"][log_group]["Type"] == "AWS::Logs::LogGroup"
+    assert int(properties(template, log_group)["RetentionInDays"]) >= 365
+    assert entry["sub"] == "$context.authorizer.claims.sub"
+    assert entry["requestId"] == "$context.requestId"
+    assert {"$context.httpMethod", "$context.path", "$context.status"} <= set(entry.values())
+    # A query string may hold a name or a birth date: access logs carry ids only.
+    assert not any("querystring" in value.lower() for value in entry.values())
+
+
+def test_api_gateway_may_write_access_logs_before_the_stage_exists(template: Template) -> None:
+    (account,) = resources_of_type(template, "AWS::ApiGateway::Account").values()
+    role, _ = get_att(account["Properties"]["CloudWatchRoleArn"])
+    trust = properties(template, role)["AssumeRolePolicyDocument"]["Statement"]
+
+    assert template["Resources"]["PasjesApi"]["DependsOn"] == "ApiGatewayAccount"
+    assert [s["Principal"] for s in trust] == [{"Service": "apigateway.amazonaws.com"}]
+    # Retained: the setting is the account's, and other APIs may log through it.
+    assert template["Resources"][role]["DeletionPolicy"] == "Retain"
