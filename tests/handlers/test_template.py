@@ -870,10 +870,11 @@ def rate_rules(acl: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def origin_verified(statement: dict[str, Any]) -> str:
-    """The secret a scope-down statement compares the origin-verify header with."""
+    """ "secret@header": what a scope-down statement requires of which header, exactly."""
     match = statement["ByteMatchStatement"]
+    header = str(match["FieldToMatch"]["SingleHeader"]["Name"])
     assert match["PositionalConstraint"] == "EXACTLY"
-    return sub_text(match["SearchString"]) + "@" + match["FieldToMatch"]["SingleHeader"]["Name"]
+    return f"{sub_text(match['SearchString'])}@{header}"
 
 
 def test_the_web_acl_guards_the_api_stage(template: Template) -> None:
