@@ -394,7 +394,8 @@ def test_every_function_is_given_the_deployed_names_of_what_settings_reads(
     template: Template,
 ) -> None:
     # REGION comes from the runtime; the others are for one function only and tested below.
-    own = {"REGION", "CURSOR_SECRET", "MAX_RECEIVES"}
+    # VERIFICATION_SECRET_NAME waits for the verification secret (issue 7).
+    own = {"REGION", "CURSOR_SECRET", "MAX_RECEIVES", "PUBLIC_ORIGIN", "VERIFICATION_SECRET_NAME"}
     variables = {f.name.upper() for f in dataclasses.fields(Settings)} - own
 
     for function in resources_of_type(template, "AWS::Serverless::Function"):
@@ -839,6 +840,17 @@ def test_api_paths_go_to_the_api_stage_uncached_with_the_callers_headers(
     assert behaviour["CachePolicyId"] == CACHING_DISABLED
     assert behaviour["OriginRequestPolicyId"] == ALL_VIEWER_EXCEPT_HOST_HEADER
     assert {"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"} <= set(behaviour["AllowedMethods"])
+
+
+def test_passes_link_to_the_portal_where_the_browser_finds_it(template: Template) -> None:
+    origin = environment(template, render_function(template))["PUBLIC_ORIGIN"]
+    web_url = template["Outputs"]["WebUrl"]["Value"]
+
+    assert origin == web_url
+    assert [sub_text(v) for v in origin["Fn::If"][1:]] == [
+        "https://${WebDomainName}",
+        "https://${WebDistribution.DomainName}",
+    ]
 
 
 def test_the_publish_command_finds_what_it_needs_in_the_outputs(template: Template) -> None:
