@@ -483,3 +483,30 @@ def test_a_phone_wide_screen_never_scrolls_sideways(phone_page: Page, base_url: 
     page.wait_for_load_state("networkidle")
     assert_no_horizontal_scroll(page)
     screenshot(page, "portal-phone-requests")
+
+
+def test_a_holder_no_longer_registered_is_named_and_removed_without_losing_the_rest(
+    page: Page, base_url: str
+) -> None:
+    open_search(page, base_url)
+    find_manual_exam(page)
+    page.get_by_role("button", name="Voeg alle toe").click()
+    expect(preview_text(page)).to_have_text("3 kwalificatiehouders, 5 pasjes")
+    # As if the organisation's import removed one of them after it was selected.
+    page.evaluate(
+        """() => {
+            const key = "pasjes:selectie:keira-bhv";
+            const stored = JSON.parse(sessionStorage.getItem(key));
+            stored.push(["10000001", "Dhr. Uitgeschreven"]);
+            sessionStorage.setItem(key, JSON.stringify(stored));
+        }"""
+    )
+    page.reload()
+
+    problem = page.get_by_role("alert").filter(has_text="niet (meer) ingeschreven")
+    expect(problem.first).to_contain_text("10000001")
+    page.get_by_role("button", name="Verwijder deze kwalificatiehouder uit de selectie").click()
+
+    panel = page.get_by_role("region", name="Selectie")
+    expect(panel).to_contain_text("3 kwalificatiehouders geselecteerd")
+    expect(preview_text(page)).to_have_text("3 kwalificatiehouders, 5 pasjes")

@@ -6,6 +6,8 @@ import { debounce, el, field, plural, uid } from "./dom.js";
 const PREVIEW_WAIT_MS = 250;
 const PENDING_PREFIX = "pasjes:indienen:";
 export const MAX_PASSES = 250;
+// What POST /requests/preview takes at once: a whole organisation.
+const MAX_PREVIEW_HOLDERS = 10_000;
 
 /**
  * Mounts the options for `selection` of `organisation`. `setErrors([{text, target}], {focus})`
@@ -147,6 +149,13 @@ export function mountOptions(container, { api, selection, organisation, setError
   async function runPreview() {
     const problems = optionProblems();
     if (selection.size === 0 || problems.length) return null;
+    if (selection.size > MAX_PREVIEW_HOLDERS) {
+      count.textContent = "";
+      showSubmitError({
+        message: `De selectie telt ${plural(selection.size, "kwalificatiehouder", "kwalificatiehouders")}; er passen er hoogstens ${MAX_PREVIEW_HOLDERS.toLocaleString("nl-NL")} in één keer. Verwijder er een deel uit de selectie.`,
+      });
+      return null;
+    }
     controller?.abort();
     controller = new AbortController();
     const mine = ++sequence;
@@ -174,6 +183,18 @@ export function mountOptions(container, { api, selection, organisation, setError
     const problems = error.field === "reference" ? [{ text: error.message, target: referenceInput }] : [];
     reference.setError(problems.length ? error.message : "");
     submitError.replaceChildren(el("p", {}, error.message));
+    const unknown = error.code === "holders_not_found" ? error.details?.qualificationNumbers ?? [] : [];
+    if (unknown.length) {
+      // The server names them: one click takes them out, the rest of the selection stays.
+      const remove = el("button", { type: "button", className: "button button--secondary" }, `Verwijder ${unknown.length === 1 ? "deze kwalificatiehouder" : "deze kwalificatiehouders"} uit de selectie`);
+      remove.addEventListener("click", () => {
+        selection.remove(unknown);
+        submitError.hidden = true;
+        setErrors([]);
+        submitButton.focus();
+      });
+      submitError.append(remove);
+    }
     submitError.hidden = false;
     setErrors([{ text: error.message, target: problems.length ? referenceInput : submitError }], { focus });
   }

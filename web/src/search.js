@@ -372,8 +372,15 @@ export function mountSearch(container, { api, me, navigate, rememberSearchUrl })
         el("option", { value: "" }, "Alle examentypes"),
         ...answer.items.map((t) => el("option", { value: t.code }, t.name)),
       );
-      examTypeSelect.value = state.examType;
       fields.examType.setError("");
+      if (state.examType && !answer.items.some((t) => t.code === state.examType)) {
+        // Another organisation's exam type (or an old bookmark's): search without it.
+        state.examType = "";
+        examTypeSelect.value = "";
+        search();
+      } else {
+        examTypeSelect.value = state.examType;
+      }
     } catch (error) {
       if (error?.name === "AbortError") return;
       fields.examType.setError(`De examentypes konden niet worden geladen. ${error.message}`);
