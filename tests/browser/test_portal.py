@@ -16,7 +16,7 @@ from datetime import date
 
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.browser.helpers import assert_no_horizontal_scroll, screenshot, sign_in
+from tests.browser.helpers import DEMO_PASSWORD, assert_no_horizontal_scroll, screenshot, sign_in
 from tests.e2e.stack import COLLEAGUE, CONTACT, MANUAL_EXAM_HOLDERS, StackClient
 
 KEIRA = "keira-bhv"
@@ -510,3 +510,34 @@ def test_a_holder_no_longer_registered_is_named_and_removed_without_losing_the_r
     panel = page.get_by_role("region", name="Selectie")
     expect(panel).to_contain_text("3 kwalificatiehouders geselecteerd")
     expect(preview_text(page)).to_have_text("3 kwalificatiehouders, 5 pasjes")
+
+
+def test_an_ended_session_keeps_filters_and_selection_for_after_signing_in_again(
+    page: Page, base_url: str
+) -> None:
+    open_search(page, base_url)
+    find_manual_exam(page)
+    holders_table(page).get_by_role("row", name="99600953").get_by_role(
+        "button", name="Voeg toe"
+    ).click()
+    expect(page.get_by_role("region", name="Selectie")).to_contain_text(
+        "1 kwalificatiehouder geselecteerd"
+    )
+    # The session ends (its tokens are gone) while the contact person goes on searching.
+    page.evaluate(
+        """() => Object.keys(sessionStorage)
+            .filter((key) => key.startsWith("CognitoIdentityServiceProvider."))
+            .forEach((key) => sessionStorage.removeItem(key))"""
+    )
+    page.get_by_label("Zoeken", exact=True).fill("Tester")
+
+    expect(page.get_by_role("button", name="Inloggen")).to_be_visible()
+    page.get_by_label("E-mailadres").fill(CONTACT)
+    page.get_by_label("Wachtwoord", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+
+    expect(page.get_by_label("Examennummer")).to_have_value("EX45465")
+    expect(page.get_by_role("region", name="Selectie")).to_contain_text("Dhr. TEST de Tester")
+    expect(page.get_by_role("region", name="Selectie")).to_contain_text(
+        "1 kwalificatiehouder geselecteerd"
+    )
