@@ -26,22 +26,31 @@ _ERROR_SCHEMA = {
     "additionalProperties": True,
 }
 _ERRORS = {
-    "400": "Bad input: the message names the parameter or field.",
+    "400": (
+        "Bad input: the message names the parameter or field. Also organisation_required: a "
+        "contact person of several organisations left out `organisation`."
+    ),
     "401": "No valid ID token.",
+    "403": "API Gateway: no such method on this path (code route_not_found), or access denied.",
     "404": "Not found among the caller's own organisations, holders or requests.",
     "409": "Not possible yet: the request is not ready, or a retry is still being handled.",
     "410": "The request's 7 days are over.",
+    "413": "API Gateway: the request is larger than 10 MB.",
+    "414": "The request line (path and query) is too long.",
     "415": "The body is not JSON.",
+    "429": "Too many requests (API Gateway's throttling): wait a moment and try again.",
     "422": "Understood but not possible: too many passes, no passes, or a reused key.",
     "503": "The request could not be queued; it is marked failed. Try again.",
 }
-# Beyond 400 and 401, which every operation can answer.
+# Every operation can answer these: API Gateway's own 403, 414 and 429 come before any function.
+_EVERY_OPERATION = ["400", "401", "403", "414", "429"]
+# Beyond those.
 _OPERATION_ERRORS = {
     ("/exam-types", "get"): ["404"],
     ("/holders", "get"): ["404"],
     ("/holders/{qualificationNumber}", "get"): ["404"],
-    ("/requests", "post"): ["404", "409", "415", "422", "503"],
-    ("/requests/preview", "post"): ["404", "415"],
+    ("/requests", "post"): ["404", "409", "413", "415", "422", "503"],
+    ("/requests/preview", "post"): ["404", "413", "415"],
     ("/requests/{id}", "get"): ["404", "410"],
     ("/requests/{id}/download", "get"): ["404", "409", "410"],
 }
@@ -62,10 +71,25 @@ def _with_our_errors(document: dict[str, Any]) -> dict[str, Any]:
             responses.pop("422", None)
             if success := _SUCCESS.get((path, method)):
                 responses[success] = responses.pop("200")
-            for status in ["400", "401", *_OPERATION_ERRORS.get((path, method), [])]:
+            for status in [*_EVERY_OPERATION, *_OPERATION_ERRORS.get((path, method), [])]:
                 responses[status] = {"description": _ERRORS[status], "content": ref}
             operation["responses"] = dict(sorted(responses.items()))
+            for parameter in operation.get("parameters", []):
+                parameter["schema"] = _not_nullable(parameter["schema"])
     return document
+
+
+def _not_nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    """A parameter is present or absent, never null: Powertools writes an optional one as
+    anyOf [its type, null], which would tell a client (or a fuzzer) that null may be sent."""
+    variants = schema.get("anyOf")
+    if not variants:
+        return schema
+    kept = [v for v in variants if v != {"type": "null"}]
+    if len(kept) != 1:
+        return schema
+    rest = {k: v for k, v in schema.items() if k != "anyOf"}
+    return {**kept[0], **rest}
 
 
 def openapi_document() -> str:

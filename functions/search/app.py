@@ -24,6 +24,7 @@ from pasjes.api_models import (
     OrganisationOut,
     QualificationNumber,
     QualificationOut,
+    SearchText,
 )
 from pasjes.dal import contacts, holders, organisations, registrations
 from pasjes.domain import Organisation, SortKey, SortOrder
@@ -37,7 +38,16 @@ tracer = Tracer()
 metrics = Metrics()
 router = Router()
 
-OrganisationParam = Annotated[OrganisationId | None, Query(description="Organisation id")]
+OrganisationParam = Annotated[
+    OrganisationId | None,
+    Query(
+        description=(
+            "The organisation's id (see GET /me). Required for a contact person of several "
+            "organisations, who gets 400 organisation_required without it; a contact person of "
+            "one organisation may leave it out. Another organisation's id answers 404."
+        )
+    ),
+]
 
 
 def _organisation(requested: str | None) -> Organisation:
@@ -69,11 +79,25 @@ def get_holders(
     exam_number: Annotated[Code | None, Query(alias="examNumber")] = None,
     expiry_from: Annotated[IsoDate | None, Query(alias="expiryFrom")] = None,
     expiry_to: Annotated[IsoDate | None, Query(alias="expiryTo")] = None,
-    q: Annotated[str | None, Query(max_length=100)] = None,
+    q: Annotated[
+        SearchText | None,
+        Query(
+            description="A qualification number prefix, a birth date (dd-mm-jjjj or YYYY-MM-DD) "
+            "or words of the name; accents, case and fullwidth characters are ignored."
+        ),
+    ] = None,
     sort: SortKey = SortKey.NAME,
     order: SortOrder = SortOrder.ASC,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    cursor: Annotated[str | None, Query(max_length=1000)] = None,
+    cursor: Annotated[
+        str | None,
+        Query(
+            max_length=1000,
+            description="Opaque: the nextCursor of the previous page of the same search, signed "
+            "by the server. Anything else, or a cursor of another search, answers 400 "
+            "invalid_cursor.",
+        ),
+    ] = None,
 ) -> HolderList:
     reject_unknown_parameters(router, _HOLDER_PARAMETERS)
     chosen = _organisation(organisation)

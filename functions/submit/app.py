@@ -28,7 +28,14 @@ router = Router()
 def post_request(
     body: Annotated[SubmitRequestBody, Body()],
     idempotency_key: Annotated[
-        str | None, Header(alias="Idempotency-Key", min_length=8, max_length=100)
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            min_length=8,
+            max_length=100,
+            description="Optional; a retry with the same key (within 24 hours, by the same "
+            "person, with the same body) answers the first request instead of making another.",
+        ),
     ] = None,
 ) -> Response[SubmittedRequest]:
     reject_unknown_parameters(router, ())

@@ -30,6 +30,7 @@ from pasjes.errors import (
     UnknownParameter,
     UnsupportedMediaType,
 )
+from pasjes.text import safe_echo
 
 logger = Logger()
 # Our bodies are small: 10,000 qualification numbers (a preview of a whole organisation) are
@@ -60,7 +61,8 @@ def _validation_error(error: RequestValidationError) -> PortalError:
     location = [str(part) for part in first.get("loc", ())]
     message = str(first.get("msg", "is not valid"))
     if location[:1] == ["body"]:
-        field = ".".join(location[1:])
+        # An unknown field's name is the caller's input: repeated only made safe.
+        field = safe_echo(".".join(location[1:]), limit=80)
         if first.get("type") == "json_invalid" or not field:
             return InvalidBody("The request body is not valid JSON of the expected shape.")
         return InvalidBody(f"Field '{field}': {message}.", field=field)
@@ -115,17 +117,62 @@ def make_resolver() -> APIGatewayRestResolver:
 
 def resolve(app: APIGatewayRestResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Who is asking comes before what they ask, as with API Gateway's own authorizer: without
-    claims, answer 401 before any validation error could describe the endpoint."""
+    claims, answer 401 before any validation error could describe the endpoint. Every answer,
+    success or error, is marked not to be stored: it is one person's view of personal data."""
     claims = ((event.get("requestContext") or {}).get("authorizer") or {}).get("claims") or {}
     if not claims.get("sub"):
-        error = _NO_TOKEN
-        return {
-            "statusCode": error.status,
-            "headers": {"Content-Type": content_types.APPLICATION_JSON},
-            "body": json.dumps(error.body()),
-            "isBase64Encoded": False,
+        return _not_stored(_plain_response(_NO_TOKEN))
+    event = _with_lower_case_content_type(event)
+    if _is_not_json(event):
+        return _not_stored(_plain_response(UnsupportedMediaType()))
+    return _not_stored(app.resolve(event, context))
+
+
+# Marked on every response of the API: not kept by a browser, a proxy or a shared computer, and
+# never sniffed into something other than the JSON it is.
+RESPONSE_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+
+
+def _not_stored(response: dict[str, Any]) -> dict[str, Any]:
+    multi = response.get("multiValueHeaders")
+    if multi is not None:
+        response["multiValueHeaders"] = {
+            **multi,
+            **{name: [value] for name, value in RESPONSE_HEADERS.items()},
         }
-    return app.resolve(_with_lower_case_content_type(event), context)
+    else:
+        response["headers"] = {**(response.get("headers") or {}), **RESPONSE_HEADERS}
+    return response
+
+
+def _plain_response(error: PortalError) -> dict[str, Any]:
+    """An error answered before the resolver runs."""
+    return {
+        "statusCode": error.status,
+        "headers": {"Content-Type": content_types.APPLICATION_JSON},
+        "body": json.dumps(error.body()),
+        "isBase64Encoded": False,
+    }
+
+
+def _content_type(event: dict[str, Any]) -> str | None:
+    for name, value in (event.get("headers") or {}).items():
+        if name.lower() == "content-type" and isinstance(value, str):
+            return value
+    return None
+
+
+def _is_not_json(event: dict[str, Any]) -> bool:
+    """A body sent as anything but JSON. Powertools would also parse form and multipart bodies
+    (and fail with a 500 on a multipart type without its boundary); the API speaks JSON only.
+    A body without a Content-Type is read as JSON, as before."""
+    content_type = _content_type(event)
+    if not event.get("body") and event.get("httpMethod") in ("GET", "HEAD", "DELETE"):
+        return False
+    if content_type is None:
+        return False
+    media_type = content_type.split(";", 1)[0].strip()
+    return media_type != content_types.APPLICATION_JSON
 
 
 def _with_lower_case_content_type(event: dict[str, Any]) -> dict[str, Any]:

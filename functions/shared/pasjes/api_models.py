@@ -33,7 +33,7 @@ from pasjes.domain import (
 )
 from pasjes.logic.preview import MAX_PREVIEW_HOLDERS, Preview
 from pasjes.settings import MAX_PASSES_PER_REQUEST
-from pasjes.text import invisible_characters
+from pasjes.text import ascii_digits, invisible_characters
 
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
@@ -59,7 +59,15 @@ def _printable(value: str) -> str:
     if bad := invisible_characters(value):
         codes = ", ".join(f"U+{ord(c):04X}" for c in bad)
         raise ValueError(f"contains control or invisible characters ({codes})")
+    if _REPLACEMENT in value:
+        # What a decoder leaves of bytes that are not UTF-8: the text the person meant is lost.
+        raise ValueError("is not valid UTF-8 text (it contains U+FFFD where bytes were unreadable)")
     return value
+
+
+_REPLACEMENT = "\ufffd"
+# The search text: digits of any script count as the ASCII digits of a qualification number.
+SearchText = Annotated[str, StringConstraints(max_length=100), AfterValidator(ascii_digits)]
 
 
 class ApiModel(BaseModel):

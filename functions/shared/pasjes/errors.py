@@ -8,6 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from pasjes.text import safe_echo
+
+_NAMES_SHOWN = 10
+
 
 class PortalError(Exception):
     status: ClassVar[int] = 400
@@ -31,6 +35,7 @@ class InvalidParameter(PortalError):
     code = "invalid_parameter"
 
     def __init__(self, parameter: str, problem: str) -> None:
+        parameter = safe_echo(parameter)
         super().__init__(f"Parameter '{parameter}': {problem}", parameter=parameter)
 
 
@@ -38,8 +43,12 @@ class UnknownParameter(PortalError):
     code = "unknown_parameter"
 
     def __init__(self, parameters: Sequence[str]) -> None:
-        names = ", ".join(sorted(parameters))
-        super().__init__(f"Unknown parameter(s): {names}.", parameters=sorted(parameters))
+        # The names are the caller's input: repeated only made safe, and at most ten of them.
+        distinct = sorted({safe_echo(name) for name in parameters})
+        shown = distinct[:_NAMES_SHOWN]
+        more = len(distinct) - len(shown)
+        names = ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+        super().__init__(f"Unknown parameter(s): {names}.", parameters=shown)
 
 
 class InvalidBody(PortalError):

@@ -40,3 +40,25 @@ def is_invisible(char: str) -> bool:
 def invisible_characters(text: str) -> list[str]:
     """The invisible characters in `text`, each once; isprintable() rules out most text fast."""
     return [] if text.isprintable() else sorted({c for c in text if is_invisible(c)})
+
+
+def ascii_digits(text: str) -> str:
+    """Any script's decimal digits as ASCII digits: fullwidth or Arabic-Indic 99600953 is 99600953.
+
+    Qualification numbers are ASCII; a phone's or an IME's fullwidth digits mean the same number.
+    """
+    if text.isascii():
+        return text
+    return "".join(str(d) if (d := unicodedata.decimal(c, None)) is not None else c for c in text)
+
+
+# What an error message may repeat of the caller's input: a name of a parameter or a field as
+# plain as identifiers are, so nothing echoed can be markup, a control character or a page of it.
+_ECHO_SAFE = re.compile(r"[^A-Za-z0-9_.\-]")
+ECHO_LIMIT = 40
+
+
+def safe_echo(text: str, *, limit: int = ECHO_LIMIT) -> str:
+    """`text` fit to repeat in an error: other characters become '?', long text is cut with '…'."""
+    cleaned = _ECHO_SAFE.sub("?", text[: limit + 1])
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
