@@ -163,7 +163,11 @@ def test_config_json_tells_a_client_where_to_sign_in(stack: StackClient) -> None
         "userPoolClientId",
         "cognitoEndpoint",
         "apiBaseUrl",
+        "authFlow",
+        "passwordPolicy",
     }
+    # moto does not check SRP proofs, so locally the app signs in with the password flow.
+    assert config["authFlow"] == "USER_PASSWORD_AUTH"
     assert config["region"] == "eu-west-1"
     assert config["userPoolId"].startswith("eu-west-1_")
     assert config["apiBaseUrl"] == f"{stack.base_url}/api"

@@ -80,6 +80,7 @@ GRANTS = {
         *IDEMPOTENCY,
     },
     "DownloadFunction": {
+        ("dynamodb:Query", "ContactsTable"),
         ("dynamodb:GetItem", "RequestsTable"),
         ("dynamodb:Query", "RequestsTable/index/byOwner"),
         ("s3:GetObject", "PassesBucket/requests/*"),
