@@ -6,6 +6,8 @@ Ways to turn the same request into a ZIP, all drawing the same card with `draw_p
 
 - ours:        `pasjes.render.archive.build_zip`: one DejaVu Sans face, its PDF font objects
                built once per request (see `pasjes.render.pdf`), emphasis by stroking;
+- ours-qr:     the same with every pass's QR code (zxing-cpp, drawn as one path), its printed
+               code and link, under a CloudFront-length origin: what a deployment renders;
 - naive:       what most code does, as the issue measured it (~44 KB/pass): the full DejaVu Sans
                and DejaVu Sans Bold TTFs registered once per process, one canvas per pass,
                reportlab subsetting both fonts again for every document;
@@ -43,10 +45,14 @@ from pasjes.domain import Pass, Qualification, QualificationType
 from pasjes.filenames import unique_entry_names
 
 FULL_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-VARIANTS = ("ours", "naive", "naive-1face", "plain")
+VARIANTS = ("ours", "ours-qr", "naive", "naive-1face", "plain")
 TARGET_VS_NAIVE = 0.4
 TARGET_VS_PLAIN = 2.0
 TARGET_KB_PER_PASS = 15.0
+TARGET_QR_VS_PLAIN = 1.5
+TARGET_QR_KB_PER_PASS = 14.0
+# A deployed origin is about this long; a longer URL means a denser QR code.
+BENCH_ORIGIN = "https://d111111abcdef8.cloudfront.net"
 TARGET_RSS_MB = 150.0
 
 _SALUTATIONS = ("Dhr.", "Mevr.", "")
@@ -137,7 +143,13 @@ def _prepare(variant: str, full_font: Path) -> Callable[[Sequence[Pass]], bytes]
     if variant == "ours":
         from pasjes.render.archive import build_zip
 
-        return build_zip
+        return lambda passes: build_zip(passes)
+    if variant == "ours-qr":
+        from pasjes.logic.verification import PassLinks, VerificationKeys
+        from pasjes.render.archive import build_zip
+
+        links = PassLinks(VerificationKeys("a", {"a": bytes(range(32))}), BENCH_ORIGIN)
+        return lambda passes: build_zip(passes, links=links)
     if variant in ("naive", "naive-1face"):
         from reportlab.pdfbase import pdfmetrics
         from reportlab.pdfbase.ttfonts import TTFont
@@ -228,6 +240,17 @@ def report(results: dict[str, list[Result]], rounds: int) -> None:
         ratio = ours.seconds / medians[other].seconds
         goal = f"target <= {target:.1f}x   {_verdict(ratio <= target)}" if target else "(no target)"
         print(f"ours/{other:<12} time {ratio:5.2f}x   {goal}")
+    qr = medians.get("ours-qr")
+    if qr is not None and "plain" in medians:
+        ratio = qr.seconds / medians["plain"].seconds
+        print(
+            f"ours-qr/plain      time {ratio:5.2f}x   target <= {TARGET_QR_VS_PLAIN:.1f}x   "
+            f"{_verdict(ratio <= TARGET_QR_VS_PLAIN)}"
+        )
+        print(
+            f"ours-qr size{qr.kb_per_pass:10.1f} KB/pass   target <= {TARGET_QR_KB_PER_PASS:.0f} KB"
+            f"   {_verdict(qr.kb_per_pass <= TARGET_QR_KB_PER_PASS)}"
+        )
     size_ok = ours.kb_per_pass <= TARGET_KB_PER_PASS
     rss_ok = ours.peak_rss_mb <= TARGET_RSS_MB
     print(

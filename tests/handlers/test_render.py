@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import pypdfium2  # type: ignore[import-untyped]
 import pytest
+import zxingcpp
 from pypdf import PdfReader
 
 from functions.render.app import handler
@@ -20,9 +22,13 @@ from functions.submit.app import handler as submit_handler
 from pasjes.dal import requests
 from pasjes.domain import Pass, RequestStatus
 from pasjes.logic.render import FAILED_REASON, render_request
+from pasjes.logic.verification import VerificationKeys, code_for
 from pasjes.render.archive import build_zip
 from pasjes.settings import get_settings
 from tests.conftest import EVENTS, KEIRA, FakeContext, api_event, call
+from tests.handlers.test_verify_api import verification_keys
+
+__all__ = ["verification_keys"]  # the fixture, for pytest
 
 EX45465 = ["99731441", "99600953", "99694102"]
 
@@ -162,3 +168,23 @@ def test_progress_is_recorded_while_rendering_and_complete_when_ready(portal: No
     request = requests.get_request(request_id)
     assert request is not None
     assert request.rendered_count == request.pass_count
+
+
+def test_with_verification_keys_every_pass_carries_its_qr_code(
+    portal: None, verification_keys: VerificationKeys
+) -> None:
+    request_id = submitted()
+    handler(sqs_event(json.dumps({"requestId": request_id})), FakeContext())
+    pdf = stored_zip(request_id).read("99600953_Dhr._TEST_de_Tester_EHK_Certificaat.pdf")
+    image = pypdfium2.PdfDocument(pdf)[0].render(scale=3).to_pil()
+    code = code_for(verification_keys, "99600953", "EHK")
+    assert [b.text for b in zxingcpp.read_barcodes(image)] == [f"http://127.0.0.1:3000/v/{code}"]
+    assert code[:12] in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+
+
+def test_without_a_configured_secret_passes_are_made_without_qr_code(portal: None) -> None:
+    request_id = submitted()
+    handler(sqs_event(json.dumps({"requestId": request_id})), FakeContext())
+    pdf = stored_zip(request_id).read("99731441_Dhr._B_van_Test_DEH_Diploma.pdf")
+    image = pypdfium2.PdfDocument(pdf)[0].render(scale=3).to_pil()
+    assert zxingcpp.read_barcodes(image) == []

@@ -6,13 +6,17 @@ import io
 import zipfile
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
+import pypdfium2  # type: ignore[import-untyped]
 import pytest
+import zxingcpp
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
 from pasjes.domain import Pass, Qualification, QualificationType
 from pasjes.filenames import unique_entry_names
+from pasjes.logic.verification import PassLinks, VerificationKeys, code_for, code_matches
 from pasjes.render.archive import build_zip
 from pasjes.render.pdf import FONT_FILE, PassRenderer, render_pass
 
@@ -270,3 +274,89 @@ def test_zip_entries_carry_the_time_they_are_given() -> None:
 
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert archive.infolist()[0].date_time == (2026, 11, 28, 9, 30, 12)
+
+
+KEYS = VerificationKeys(current="a", secrets={"a": bytes(range(32))})
+LINKS = PassLinks(KEYS, "http://127.0.0.1:3000")
+
+
+def qr_codes_on(pdf: bytes) -> list[str]:
+    """The QR codes a phone would read off the page, rendered at about 200 dpi."""
+    page = pypdfium2.PdfDocument(pdf)[0]
+    image = page.render(scale=200 / 72).to_pil()
+    return [barcode.text for barcode in zxingcpp.read_barcodes(image)]
+
+
+def test_the_qr_code_on_a_pass_opens_its_check_page() -> None:
+    p = make_pass()
+
+    pdf = render_pass(p, LINKS)
+
+    code = code_for(KEYS, "99600953", "DEH")
+    assert qr_codes_on(pdf) == [f"http://127.0.0.1:3000/v/{code}"]
+    assert code_matches(KEYS, code, "99600953", "DEH")
+
+
+def test_the_code_is_printed_under_the_qr_code_for_typing_in() -> None:
+    code = code_for(KEYS, "99600953", "DEH")
+
+    text = text_of(render_pass(make_pass(), LINKS))
+
+    assert code[:12] in text
+    assert code[12:] in text
+
+
+def test_each_pass_of_a_request_carries_its_own_qualifications_code() -> None:
+    passes = [make_pass(modules=(EHK,)), make_pass(qualification=EHK)]
+    renderer = PassRenderer(passes, LINKS)
+
+    urls = [qr_codes_on(renderer.render(p)) for p in passes]
+
+    assert urls == [
+        [LINKS.url(code_for(KEYS, "99600953", "DEH"))],
+        [LINKS.url(code_for(KEYS, "99600953", "EHK"))],
+    ]
+
+
+def test_the_qr_code_is_a_link_on_screen_and_one_filled_path() -> None:
+    pdf = render_pass(make_pass(), LINKS)
+
+    page: Any = PdfReader(io.BytesIO(pdf)).pages[0]
+    (annotation,) = (a.get_object() for a in page["/Annots"])
+    assert annotation["/A"]["/URI"] == LINKS.url(code_for(KEYS, "99600953", "DEH"))
+    resources = page["/Resources"].get_object()
+    (form,) = (x.get_object() for x in resources["/XObject"].values())
+    operators = form.get_data().decode("ascii").split()
+    assert operators.count("f") == 1
+    assert operators.count("re") > 100
+
+
+def test_a_pass_with_a_qr_code_stays_small_and_the_same_bytes_each_time() -> None:
+    p = make_pass("Łukasz Wójcik", external="1122334455", modules=(EHK, LRH))
+
+    pdf = render_pass(p, LINKS)
+
+    assert len(pdf) < 14 * 1024
+    assert pdf == render_pass(p, LINKS)
+
+
+def test_without_links_a_pass_has_no_qr_code() -> None:
+    assert qr_codes_on(render_pass(make_pass())) == []
+
+
+def test_a_long_origin_still_gives_a_qr_code_that_reads_back() -> None:
+    links = PassLinks(KEYS, "https://pasjes.opleidingsinstituut-voorbeeld.example.nl/")
+
+    pdf = render_pass(make_pass(), links)
+
+    assert qr_codes_on(pdf) == [links.url(code_for(KEYS, "99600953", "DEH"))]
+    assert "//v/" not in qr_codes_on(pdf)[0]
+
+
+def test_the_zip_of_a_request_carries_the_qr_codes() -> None:
+    passes = request()[:2]
+
+    archive = zipfile.ZipFile(io.BytesIO(build_zip(passes, links=LINKS)))
+
+    first = archive.read(archive.namelist()[0])
+    assert qr_codes_on(first) == [LINKS.url(code_for(KEYS, "99600953", "DEH"))]

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from pasjes.domain import Pass
 from pasjes.filenames import unique_entry_names
+from pasjes.logic.verification import PassLinks, configured_links
 from pasjes.render.pdf import PassRenderer
 
 # The ZIP format's own epoch. A fixed time keeps the archive a function of the passes alone,
@@ -24,19 +25,22 @@ def build_zip(
     passes: Sequence[Pass],
     modified_at: datetime | None = None,
     on_progress: Callable[[int], None] | None = None,
+    *,
+    links: PassLinks | None = None,
 ) -> bytes:
     """The ZIP of `passes`, in their order; the same passes always give the same bytes.
 
     Entries are stored, not deflated: PDF streams are compressed already, so deflating saves
     under 15% for ten times the time. `modified_at` (say, the request's creation time) is
     the time the entries show once unpacked; without it they show FIXED_TIME. `on_progress`
-    hears how many passes are done, every PROGRESS_EVERY passes.
+    hears how many passes are done, every PROGRESS_EVERY passes. Passes carry the QR code of
+    `links`, by default the deployment's (`configured_links`: none where no secret is set).
     """
     when = FIXED_TIME
     if modified_at is not None:
         m = modified_at
         when = (m.year, m.month, m.day, m.hour, m.minute, m.second)
-    renderer = PassRenderer(passes)
+    renderer = PassRenderer(passes, links or configured_links())
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
         for done, (name, p) in enumerate(zip(unique_entry_names(passes), passes, strict=True), 1):

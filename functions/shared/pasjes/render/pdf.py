@@ -23,12 +23,22 @@ would pass 15 KB.)
 
 One face: a bold face would double the font bytes in every PDF, so the two lines that stand
 out, qualification and holder's name, are filled and lightly stroked instead.
+
+The QR code
+-----------
+Given the request's `PassLinks`, every pass carries a QR code of `{origin}/v/{code}` in the
+card's top-right square, its code printed under it, and the square is a link on screen.
+zxing-cpp (compiled) encodes it in well under a millisecond, where reportlab's own QR widget
+costs tens of milliseconds a pass. The modules are drawn as one filled path, one rectangle per
+run of dark modules in a row, in a coordinate system of one unit per module: a few hundred
+short `re` operators that compress to about a kilobyte.
 """
 
 from __future__ import annotations
 
 import functools
 import io
+import re
 import unicodedata
 import zlib
 from collections.abc import Iterable
@@ -39,9 +49,11 @@ from pathlib import Path
 from typing import Any, Literal
 from weakref import WeakKeyDictionary
 
+import zxingcpp
 from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfbase.pdfdoc import xObjectName
 from reportlab.pdfbase.ttfonts import (
     FF_NONSYMBOLIC,
     FF_SYMBOLIC,
@@ -53,6 +65,7 @@ from reportlab.pdfbase.ttfonts import (
 from reportlab.pdfgen.canvas import Canvas
 
 from pasjes.domain import Pass, QualificationType
+from pasjes.logic.verification import ALPHABET, PassLinks
 from pasjes.text import is_invisible
 
 CARD_WIDTH = 85.60 * mm
@@ -75,7 +88,7 @@ _FIXED_TEXT = (
     " ".join(
         (HEADER, LABEL_NUMBER, LABEL_BIRTH, LABEL_EXAM, LABEL_EXPIRY, LABEL_EXTERNAL, LABEL_MODULES)
     )
-    + f"0123456789-{ELLIPSIS}{_MODULE_SEPARATOR}"
+    + f"0123456789-{ELLIPSIS}{_MODULE_SEPARATOR}{ALPHABET}"
 )
 
 # Layout, in points. The card's top-right square is kept clear for a QR code.
@@ -84,6 +97,10 @@ QR_SIZE = 48.0
 QR_MARGIN = 8.0
 QR_ZONE = (CARD_WIDTH - QR_MARGIN - QR_SIZE, CARD_HEIGHT - QR_MARGIN - QR_SIZE)
 """Lower-left corner of the QR square; the square runs to QR_MARGIN from the top-right corner."""
+# The verification code is printed under the QR code in two lines of this size.
+CODE_SIZE = 5.0
+_CODE_FIRST_LINE = 12
+_DARK_RUNS = re.compile(rb"\x00+")
 _ACCENT = (0.91, 0.40, 0.05)
 _INK = (0.10, 0.10, 0.10)
 _MUTED = (0.40, 0.40, 0.40)
@@ -225,12 +242,101 @@ class _CardText:
         c.drawText(self._text)
 
 
-def draw_pass(c: Canvas, p: Pass, font: str, bold_font: str | None = None) -> None:
+# Error correction M (15%) suits a printed card. A fixed data mask: letting the encoder score all
+# eight masks costs about five times the rest of the encoding, and any mask scans.
+# ("version=1" is the smallest size allowed; the encoder still picks the size the URL needs.)
+_QR_OPTIONS = "version=1,dataMask=2"
+_QR_FORM = "qr"
+
+
+class _RunOperators(dict[tuple[int, int], str]):
+    """The span of a run of dark modules in a QR image's bytes -> that run as a PDF rectangle,
+    one unit a module, from the symbol's top-left. Filled as runs occur and kept per image size:
+    formatting every run of every pass would cost more than encoding the QR code."""
+
+    def __init__(self, width: int, quiet: int) -> None:
+        super().__init__()
+        self._width = width
+        self._quiet = quiet
+
+    def __missing__(self, span: tuple[int, int]) -> str:
+        row, x = divmod(span[0], self._width)
+        operator = self[span] = f"{x - self._quiet} {row - self._quiet} {span[1] - span[0]} 1 re"
+        return operator
+
+
+@functools.cache
+def _run_operators(width: int, quiet: int) -> _RunOperators:
+    return _RunOperators(width, quiet)
+
+
+def qr_path(url: str) -> tuple[int, str]:
+    """`url` as a QR code: its size in modules, and its dark modules as path operators, one
+    rectangle per run of dark modules in a row, rows counted from the top."""
+    barcode = zxingcpp.create_barcode(
+        url, zxingcpp.BarcodeFormat.QRCode, ec_level="M", options=_QR_OPTIONS
+    )
+    # With its quiet zone, a run never reaches from one row into the next, so one pass of the
+    # regular expression over the whole image finds every run, without a Python loop per row.
+    image = barcode.to_image(scale=1, add_quiet_zones=True)
+    width = int(image.shape[1])
+    # One byte a module, row by row: 0 dark, 255 light. (The stub omits Image's buffer protocol.)
+    modules = memoryview(image).tobytes()  # type: ignore[arg-type]
+    # The first dark module is the top-left corner of the top-left finder pattern.
+    quiet = modules.index(0) % width
+    runs = map(re.Match.span, _DARK_RUNS.finditer(modules))
+    return width - 2 * quiet, " ".join(map(_run_operators(width, quiet).__getitem__, runs))
+
+
+def draw_qr(c: Canvas, url: str) -> None:
+    """`url` as a QR code filling the QR square, as one filled path, and a link on it (`url` is
+    URL characters only: our origin and a code).
+
+    The path goes into a form XObject whose stream this function compresses itself: through the
+    page's content stream, reportlab would pass its few kilobytes through a Python-level
+    character map before compressing them, which costs more than encoding the QR code.
+    """
+    size, path = qr_path(url)
+    data = zlib.compress(f"0 g {path} f".encode("ascii"))
+    head = (
+        f"<< /Type /XObject /Subtype /Form /BBox [0 0 {size} {size}] /Filter /FlateDecode"
+        f" /Length {len(data)} >>\nstream\n"
+    )
+    # Prebuilt objects, as the request's font objects are; the stubs omit the document.
+    canvas: Any = c
+    canvas._doc.Reference(
+        _Serialised(head.encode("ascii") + data + b"\nendstream\n"), xObjectName(_QR_FORM)
+    )
+    x, y = QR_ZONE
+    # One unit a module, rows counted down from the square's top edge.
+    c.saveState()
+    c.transform(QR_SIZE / size, 0, 0, -QR_SIZE / size, x, y + QR_SIZE)
+    c.doForm(_QR_FORM)
+    c.restoreState()
+    # A link over the square, for a pass opened on a phone. Written out, as reportlab's linkURL
+    # builds the same few objects through dictionaries at several times the cost.
+    target = url.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    link = (
+        f"<< /Type /Annot /Subtype /Link /Rect [{fp_str(x, y, x + QR_SIZE, y + QR_SIZE)}]"
+        f" /Border [0 0 0] /A << /S /URI /URI ({target}) >> >>"
+    )
+    canvas._addAnnotation(_Serialised(link.encode("latin-1")))
+
+
+def draw_pass(
+    c: Canvas,
+    p: Pass,
+    font: str,
+    bold_font: str | None = None,
+    *,
+    verification: tuple[str, str] | None = None,
+) -> None:
     """Draws `p` on a card-sized page in the registered font `font`. Only draws `pass_text(p)`.
 
     The qualification and the holder's name are emphasised: in `bold_font` when given,
     otherwise by stroking `font` (what the passes do: a second face would double the font
-    bytes in every PDF).
+    bytes in every PDF). `verification` is (code, url): the QR code of the url goes in the
+    top-right square, the code under it.
     """
     emphasis = bold_font or font
     width = CARD_WIDTH - 2 * MARGIN
@@ -250,7 +356,8 @@ def draw_pass(c: Canvas, p: Pass, font: str, bold_font: str | None = None) -> No
         y -= size * 1.15
     text.write(MARGIN, y - 1.5, display_text(p.qualification.type.value), 7.5, _MUTED)
 
-    size, lines = fit_text(display_text(p.name), emphasis, width, 12.0, 8.0, 2)
+    # Beside the QR column too: the code printed under the QR code reaches down to the name.
+    size, lines = fit_text(display_text(p.name), emphasis, beside_qr, 12.0, 7.0, 2)
     y = CARD_HEIGHT - (67.0 if len(lines) == 1 else 63.0)
     for line in lines:
         text.write(MARGIN, y, line, size, bold=True)
@@ -273,7 +380,16 @@ def draw_pass(c: Canvas, p: Pass, font: str, bold_font: str | None = None) -> No
         size, lines = fit_text(_MODULE_SEPARATOR.join(modules), font, width, 7.0, 6.0, 2)
         for i, line in enumerate(lines):
             text.write(MARGIN, 21.5 - i * (size + 1.5), line, size)
+    if verification is not None:
+        code = verification[0]
+        centre = QR_ZONE[0] + QR_SIZE / 2
+        for i, part in enumerate((code[:_CODE_FIRST_LINE], code[_CODE_FIRST_LINE:])):
+            part_width = pdfmetrics.stringWidth(part, font, CODE_SIZE)
+            baseline = QR_ZONE[1] - 6.5 - i * (CODE_SIZE + 1.5)
+            text.write(centre - part_width / 2, baseline, part, CODE_SIZE, _MUTED)
     text.draw(c)
+    if verification is not None:
+        draw_qr(c, verification[1])
 
 
 # --- the request's font ---------------------------------------------------------------------
@@ -475,11 +591,12 @@ class PassRenderer:
     """Renders the passes of one request. Build it once per request, then `render` each pass.
 
     Building it makes the request's font objects (a few milliseconds), cached by character
-    set so a redelivered request reuses them.
+    set so a redelivered request reuses them. With `links`, every pass carries its QR code.
     """
 
-    def __init__(self, passes: Iterable[Pass]) -> None:
+    def __init__(self, passes: Iterable[Pass], links: PassLinks | None = None) -> None:
         _pass_font()
+        self._links = links
         text = _FIXED_TEXT + "".join(_own_text(p) for p in passes)
         self._encoding = _encoding_for(frozenset(map(ord, set(text))))
 
@@ -506,7 +623,11 @@ class PassRenderer:
             c.setAuthor(PRODUCER)
             c.setCreator(PRODUCER)
             c.setSubject(HEADER)
-            draw_pass(c, p, FONT_NAME)
+            verification = None
+            if self._links is not None:
+                code = self._links.code(p.qualification_number, p.qualification.code)
+                verification = (code, self._links.url(code))
+            draw_pass(c, p, FONT_NAME, verification=verification)
             c.showPage()
             c.save()
         finally:
@@ -514,6 +635,6 @@ class PassRenderer:
         return out.getvalue()
 
 
-def render_pass(p: Pass) -> bytes:
+def render_pass(p: Pass, links: PassLinks | None = None) -> bytes:
     """A single pass, for when there is no request around it."""
-    return PassRenderer([p]).render(p)
+    return PassRenderer([p], links).render(p)
