@@ -7,7 +7,8 @@ five lists under the same field names:
 - `contacts.csv`: email,organisationId (one line per membership)
 - `holders.csv`: qualificationNumber,name,birthDate
 - `qualifications.csv`: qualificationNumber,code,name,type,examType,examTypeName,examNumber,
-  examDate,expiryDate,parentCode
+  examDate,expiryDate,parentCode,withdrawnOn (withdrawnOn: the day the registry withdrew the
+  qualification, ingetrokken; empty while it stands. The column may be left out altogether.)
 - `registrations.csv`: organisationId,qualificationNumber,externalNumber
 
 Every row is checked and every problem is reported as `file:line: message` in one `DatasetError`,
@@ -58,11 +59,14 @@ FIELDS: Final[Mapping[str, tuple[str, ...]]] = {
         "examDate",
         "expiryDate",
         "parentCode",
+        "withdrawnOn",
     ),
     "registrations": ("organisationId", "qualificationNumber", "externalNumber"),
 }
 # Fields that may be left empty (CSV) or null (JSON).
-OPTIONAL: Final = frozenset({"parentCode", "externalNumber"})
+OPTIONAL: Final = frozenset({"parentCode", "externalNumber", "withdrawnOn"})
+# Columns a CSV header may leave out (added to the format later: older files stay valid).
+OMISSIBLE_COLUMNS: Final = frozenset({"withdrawnOn"})
 
 _QUALIFICATION_NUMBER = re.compile(QUALIFICATION_NUMBER_PATTERN)
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -157,7 +161,7 @@ def _read_csv(file: Path, table: str, errors: list[str]) -> Iterator[_Record]:
     except csv.Error as error:
         errors.append(f"{file.name}:1: {error}")
         return
-    missing = [f for f in expected if f not in header]
+    missing = [f for f in expected if f not in header and f not in OMISSIBLE_COLUMNS]
     unknown = [h for h in header if h not in expected]
     if missing or unknown or len(set(header)) != len(header):
         errors.append(
@@ -183,7 +187,9 @@ def _read_csv(file: Path, table: str, errors: list[str]) -> Iterator[_Record]:
         if len(cells) != len(header):
             errors.append(f"{where}: {len(cells)} values where the header has {len(header)}")
             continue
-        yield _Record(where, {h: c.strip() for h, c in zip(header, cells, strict=True)})
+        values = dict.fromkeys(expected, "")
+        values.update((h, c.strip()) for h, c in zip(header, cells, strict=True))
+        yield _Record(where, values)
 
 
 def _read_json(file: Path, errors: list[str]) -> dict[str, list[_Record]]:
@@ -312,6 +318,9 @@ class _Row:
             self.error(f"qualificationNumber {value!r} is not 8 digits")
             return None
         return value
+
+    def optional_date(self, field: str) -> date | None:
+        return self.date(field) if self.raw(field) else None
 
     def date(self, field: str) -> date | None:
         value = self.required(field)
@@ -473,8 +482,11 @@ def _qualifications(
         exam_date = row.date("examDate")
         expiry_date = row.date("expiryDate")
         parent_code = row.identifier("parentCode", optional=True)
+        withdrawn_on = row.optional_date("withdrawnOn")
         if exam_date and expiry_date and expiry_date < exam_date:
             row.error(f"expiryDate {expiry_date} is before examDate {exam_date}")
+        if exam_date and withdrawn_on and withdrawn_on < exam_date:
+            row.error(f"withdrawnOn {withdrawn_on} is before examDate {exam_date}")
         if parent_code is not None and kind is QualificationType.DIPLOMA:
             row.error("a Diploma cannot be a module: parentCode is only for a Certificaat")
         if exam_type and exam_type_name:
@@ -511,6 +523,7 @@ def _qualifications(
                 exam_date=exam_date,
                 expiry_date=expiry_date,
                 parent_code=parent_code,
+                withdrawn_on=withdrawn_on,
             )
         )
     # Only now are all of a holder's diplomas known: a module may come before its diploma.
@@ -630,6 +643,7 @@ def records_of(dataset: Dataset) -> dict[str, list[dict[str, str]]]:
                 "examDate": q.exam_date.isoformat(),
                 "expiryDate": q.expiry_date.isoformat(),
                 "parentCode": q.parent_code or "",
+                "withdrawnOn": q.withdrawn_on.isoformat() if q.withdrawn_on else "",
             }
             for h in dataset.holders
             for q in h.qualifications

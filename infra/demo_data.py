@@ -13,7 +13,7 @@ import math
 import random
 import sys
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Final
@@ -119,6 +119,7 @@ _SECOND_REGISTRATION = 0.08
 _NON_LATIN1_SHARE = 0.03
 # Exams fall in the last four years: with one or two years of validity, about half have expired.
 _EXAM_WINDOW_DAYS = 4 * 365
+_WITHDRAWN_DAYS_AGO = 14
 
 _MALE = (
     "Jan", "Pieter", "Kees", "Willem", "Daan", "Sem", "Thijs", "Bram", "Lucas", "Jeroen", "Maarten",
@@ -443,13 +444,42 @@ def generate(
     exam_types = sorted(
         (kind.exam_type for kind in _EXAM_KINDS.values()), key=lambda t: (t.name, t.code)
     )
+    keira = {r.qualification_number for r in registrations if r.organisation_id == KEIRA_BHV}
     return Dataset(
         organisations=organisations,
         memberships=dict(DEMO_USERS),
-        holders=tuple(all_holders),
+        holders=tuple(_with_withdrawals(all_holders, keira - manual_numbers, today)),
         registrations=tuple(registrations),
         exam_types=tuple(exam_types),
     )
+
+
+def _withdrawn(q: Qualification, today: date) -> Qualification:
+    return replace(q, withdrawn_on=max(q.exam_date, today - timedelta(days=_WITHDRAWN_DAYS_AGO)))
+
+
+def _with_withdrawals(holders: list[Holder], eligible: set[str], today: date) -> list[Holder]:
+    """Withdraws (intrekt) two valid qualifications at Keira BHV, so the demo shows both cases:
+    a holder whose only qualification is withdrawn (listed as Ingetrokken), and one who keeps
+    a valid qualification beside the withdrawn one (Ingetrokken in the details only)."""
+    # How many qualifications -> the holder chosen; two of separate exams (not a module).
+    wanted: dict[int, int | None] = {1: None, 2: None}
+    for index, holder in enumerate(holders):
+        count = len(holder.qualifications)
+        if (
+            holder.qualification_number in eligible
+            and count in wanted
+            and wanted[count] is None
+            and all(q.expiry_date >= today and q.parent_code is None for q in holder.qualifications)
+        ):
+            wanted[count] = index
+    result = list(holders)
+    for chosen in wanted.values():
+        if chosen is not None:
+            holder = result[chosen]
+            first, *rest = holder.qualifications
+            result[chosen] = replace(holder, qualifications=(_withdrawn(first, today), *rest))
+    return result
 
 
 def benchmark_dataset(

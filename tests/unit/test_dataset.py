@@ -353,3 +353,75 @@ def test_an_organisation_offers_the_exam_types_of_its_holders_sorted_by_name(
         ExamType("BHV", "Bedrijfshulpverlening"),
         ExamType("LH", "Levensreddend handelen"),
     )
+
+
+WITHDRAWN_HEADER = QUALIFICATIONS_HEADER.rstrip("\n") + ",withdrawnOn\n"
+
+
+def test_a_qualification_can_be_marked_withdrawn_with_its_date(tmp_path: Path) -> None:
+    qualifications = (
+        WITHDRAWN_HEADER
+        + "99600953,DEH,Diploma Eerste Hulp,Diploma,EH,Eerste Hulp,EX45465,2024-03-18,"
+        "2026-04-01,,2025-02-03\n"
+        "12345678,LH,Levensreddend handelen,Certificaat,LH,Levensreddend handelen,EX30003,"
+        "2024-05-01,2027-05-01,,2025-06-01\n"
+        "12345678,BHV,Bedrijfshulpverlener,Diploma,BHV,Bedrijfshulpverlening,EX20002,2023-01-10,"
+        "2024-01-10,,\n"
+    )
+
+    dataset = parse_folder(write(tmp_path, qualifications=qualifications))
+
+    withdrawn = {
+        (h.qualification_number, q.code): q.withdrawn_on
+        for h in dataset.holders
+        for q in h.qualifications
+    }
+    assert withdrawn == {
+        ("99600953", "DEH"): date(2025, 2, 3),
+        ("12345678", "LH"): date(2025, 6, 1),
+        ("12345678", "BHV"): None,
+    }
+    rows = {r.qualification_number: r for r in rows_for(dataset)["keira-bhv"]}
+    # Nothing left standing: listed as withdrawn. Something left: listed by what is left.
+    assert rows["99600953"].withdrawn
+    assert rows["99600953"].expiry_date is None
+    assert not rows["12345678"].withdrawn
+    assert rows["12345678"].expiry_date == "2024-01-10"
+
+
+def test_a_file_without_the_withdrawn_column_is_still_read(tmp_path: Path) -> None:
+    dataset = parse_folder(write(tmp_path))
+
+    assert all(q.withdrawn_on is None for h in dataset.holders for q in h.qualifications)
+
+
+def test_a_bad_or_premature_withdrawal_date_is_reported(tmp_path: Path) -> None:
+    qualifications = (
+        WITHDRAWN_HEADER
+        + "99600953,DEH,Diploma Eerste Hulp,Diploma,EH,Eerste Hulp,EX45465,2024-03-18,"
+        "2026-04-01,,03-02-2025\n"
+        "12345678,LH,Levensreddend handelen,Certificaat,LH,Levensreddend handelen,EX30003,"
+        "2024-05-01,2027-05-01,,2024-04-30\n"
+    )
+
+    errors = errors_of(write(tmp_path, qualifications=qualifications))
+
+    assert errors == [
+        "qualifications.csv:2: withdrawnOn '03-02-2025' is not a date written YYYY-MM-DD",
+        "qualifications.csv:3: withdrawnOn 2024-04-30 is before examDate 2024-05-01",
+    ]
+
+
+def test_withdrawals_survive_writing_and_reading_csv_and_json(tmp_path: Path) -> None:
+    qualifications = (
+        WITHDRAWN_HEADER
+        + "99600953,DEH,Diploma Eerste Hulp,Diploma,EH,Eerste Hulp,EX45465,2024-03-18,"
+        "2026-04-01,,2025-02-03\n"
+    )
+    dataset = parse_folder(write(tmp_path / "in", qualifications=qualifications))
+
+    write_folder(dataset, tmp_path / "out")
+    write_json(dataset, tmp_path / "out.json")
+
+    assert parse_folder(tmp_path / "out") == dataset
+    assert parse(tmp_path / "out.json") == dataset

@@ -187,3 +187,24 @@ def test_the_command_writes_csv_files_the_importer_reads(tmp_path: Path) -> None
     assert main(["--holders", "80", "--today", "2026-05-01", "--out", str(tmp_path)]) == 0
 
     assert parse_folder(tmp_path) == generate(holders=80, today=TODAY)
+
+
+def test_the_demo_shows_withdrawn_qualifications_at_keira_bhv(demo: Dataset) -> None:
+    keira = {r.qualification_number: r for r in rows_for(demo)[KEIRA_BHV]}
+    withdrawn = [
+        (h, q) for h in demo.holders for q in h.qualifications if q.withdrawn_on is not None
+    ]
+    assert len(withdrawn) == 2
+    for h, q in withdrawn:
+        assert h.qualification_number in keira
+        assert q.withdrawn_on is not None
+        assert q.exam_date <= q.withdrawn_on <= TODAY
+        assert q.parent_code is None
+    statuses = sorted(keira[h.qualification_number].status(today=TODAY) for h, _ in withdrawn)
+    # One holder had only this qualification, the other keeps a valid one beside it.
+    assert statuses == ["Geldig", "Ingetrokken"]
+
+
+def test_the_manuals_holders_have_nothing_withdrawn(demo: Dataset) -> None:
+    for number in ("73029884", "99731441", "99600953", "99694102"):
+        assert all(q.withdrawn_on is None for q in holder(demo, number).qualifications)

@@ -6,7 +6,17 @@ from datetime import date
 
 import pytest
 
-from pasjes.domain import HolderRow, Organisation, SortKey, SortOrder
+from pasjes.domain import (
+    Holder,
+    HolderRow,
+    HolderStatus,
+    Organisation,
+    Qualification,
+    QualificationType,
+    SortKey,
+    SortOrder,
+    status_of,
+)
 from pasjes.errors import InvalidCursor, OrganisationNotFound, OrganisationRequired
 from pasjes.logic.cursor import decode_cursor, encode_cursor
 from pasjes.logic.search import HolderSearch, choose_organisation, search_holders
@@ -86,3 +96,51 @@ def test_the_only_organisation_is_chosen_when_none_is_named() -> None:
         choose_organisation([keira], "ehbo")
     with pytest.raises(OrganisationNotFound):
         choose_organisation([], None)
+
+
+def withdrawn_row(number: str, name: str) -> HolderRow:
+    return row(number, name, expiry=None)._replace(withdrawn=True)
+
+
+def test_status_sort_puts_withdrawn_between_valid_and_expired() -> None:
+    rows = [*ROWS, withdrawn_row("10000000", "Dhr. Ingetrokken")]
+    search = HolderSearch("o", sort=SortKey.STATUS)
+
+    page = search_holders(rows, search, cursor=None, today=TODAY, secret="s")
+
+    numbers = [r.qualification_number for r in page.items]
+    assert numbers == ["10000001", "10000003", "10000000", "10000002", "10000004"]
+    statuses = [r.status(today=TODAY) for r in page.items]
+    assert statuses == ["Geldig", "Geldig", "Ingetrokken", "Verlopen", "Verlopen"]
+
+
+def test_withdrawn_outranks_any_expiry_date() -> None:
+    assert status_of("2099-01-01", today=TODAY, withdrawn=True) is HolderStatus.WITHDRAWN
+    assert status_of(date(2099, 1, 1), today=TODAY) is HolderStatus.VALID
+    assert status_of(None, today=TODAY) is HolderStatus.EXPIRED
+
+
+def qualification(code: str, expiry: date, withdrawn_on: date | None = None) -> Qualification:
+    return Qualification(
+        code, code, QualificationType.DIPLOMA, "EH", "EX1", date(2024, 1, 1), expiry,
+        withdrawn_on=withdrawn_on,
+    )  # fmt: skip
+
+
+def test_a_holder_row_counts_only_what_is_not_withdrawn() -> None:
+    valid, withdrawn = date(2030, 1, 1), date(2031, 1, 1)
+    partly = Holder(
+        "10000005",
+        "Dhr. Half",
+        date(1990, 1, 1),
+        (qualification("DEH", valid), qualification("BHV", withdrawn, date(2025, 1, 1))),
+    )
+    wholly = Holder(
+        "10000006", "Dhr. Heel", date(1990, 1, 1), (qualification("BHV", withdrawn, TODAY),)
+    )
+
+    assert HolderRow.of(partly, None).expiry_date == "2030-01-01"
+    assert HolderRow.of(partly, None).status(today=TODAY) is HolderStatus.VALID
+    assert HolderRow.of(wholly, None).status(today=TODAY) is HolderStatus.WITHDRAWN
+    assert partly.qualifications[1].status(today=TODAY) is HolderStatus.WITHDRAWN
+    assert partly.qualifications[0].status(today=TODAY) is HolderStatus.VALID

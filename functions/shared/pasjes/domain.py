@@ -26,6 +26,8 @@ class QualificationType(StrEnum):
 class HolderStatus(StrEnum):
     VALID = "Geldig"
     EXPIRED = "Verlopen"
+    # Withdrawn by the registry (ingetrokken): never valid again, whatever the expiry date.
+    WITHDRAWN = "Ingetrokken"
 
 
 class RequestStatus(StrEnum):
@@ -73,6 +75,11 @@ class Qualification:
     expiry_date: date
     # A module (a certificate added to a diploma) names its diploma's code here.
     parent_code: str | None = None
+    # The day the registry withdrew it (ingetrokken), from the import; withdrawn from then on.
+    withdrawn_on: date | None = None
+
+    def status(self, *, today: date) -> HolderStatus:
+        return status_of(self.expiry_date, today=today, withdrawn=self.withdrawn_on is not None)
 
 
 @dataclass(frozen=True)
@@ -84,8 +91,18 @@ class Holder:
 
     @property
     def expiry_date(self) -> date | None:
-        """The holder's expiry date is that of the qualification valid longest."""
-        return max((q.expiry_date for q in self.qualifications), default=None)
+        """The holder's expiry date is that of the qualification valid longest; a withdrawn
+        qualification is valid no longer, so it does not count."""
+        return max(
+            (q.expiry_date for q in self.qualifications if q.withdrawn_on is None), default=None
+        )
+
+    @property
+    def withdrawn(self) -> bool:
+        """Every one of the holder's qualifications is withdrawn."""
+        return bool(self.qualifications) and all(
+            q.withdrawn_on is not None for q in self.qualifications
+        )
 
     def modules_of(self, diploma_code: str) -> tuple[Qualification, ...]:
         return tuple(q for q in self.qualifications if q.parent_code == diploma_code)
@@ -108,6 +125,12 @@ class HolderRow(NamedTuple):
     external_number: str | None
     exam_types: tuple[str, ...] = ()
     exam_numbers: tuple[str, ...] = ()
+    # Every qualification of the holder is withdrawn. Last, with a default: rows stored before
+    # it existed decode without it.
+    withdrawn: bool = False
+
+    def status(self, *, today: date) -> HolderStatus:
+        return status_of(self.expiry_date, today=today, withdrawn=self.withdrawn)
 
     @classmethod
     def of(cls, holder: Holder, external_number: str | None) -> HolderRow:
@@ -121,6 +144,7 @@ class HolderRow(NamedTuple):
             external_number=external_number,
             exam_types=tuple(sorted({q.exam_type for q in holder.qualifications})),
             exam_numbers=tuple(sorted({q.exam_number for q in holder.qualifications})),
+            withdrawn=holder.withdrawn,
         )
 
 
@@ -165,8 +189,14 @@ class PassRequest:
     error: str | None = None
 
 
-def status_of(expiry_date: date | str | None, *, today: date) -> HolderStatus:
-    """Derived on every read, so a status is never stored stale. Takes a date or ISO string."""
+def status_of(
+    expiry_date: date | str | None, *, today: date, withdrawn: bool = False
+) -> HolderStatus:
+    """The one definition of a status (of a qualification, or of a holder's list row): derived
+    on every read, so it is never stored stale. Takes a date or ISO string. Withdrawn comes
+    first: a withdrawn qualification is not valid whatever its expiry date."""
+    if withdrawn:
+        return HolderStatus.WITHDRAWN
     if expiry_date is None:
         return HolderStatus.EXPIRED
     if isinstance(expiry_date, str):

@@ -24,6 +24,7 @@ class QualificationAttribute(MapAttribute[str, Any]):
     exam_date = UnicodeAttribute(attr_name="examDate")
     expiry_date = UnicodeAttribute(attr_name="expiryDate")
     parent_code = UnicodeAttribute(attr_name="parentCode", null=True)
+    withdrawn_on = UnicodeAttribute(attr_name="withdrawnOn", null=True)
 
 
 class HolderModel(Model):
@@ -52,6 +53,7 @@ def _to_domain(item: HolderModel) -> Holder:
                 exam_date=date.fromisoformat(q.exam_date),
                 expiry_date=date.fromisoformat(q.expiry_date),
                 parent_code=q.parent_code,
+                withdrawn_on=date.fromisoformat(q.withdrawn_on) if q.withdrawn_on else None,
             )
             for q in item.qualifications
         ),
@@ -73,6 +75,7 @@ def _to_model(holder: Holder) -> HolderModel:
                 exam_date=q.exam_date.isoformat(),
                 expiry_date=q.expiry_date.isoformat(),
                 parent_code=q.parent_code,
+                withdrawn_on=q.withdrawn_on.isoformat() if q.withdrawn_on else None,
             )
             for q in holder.qualifications
         ],

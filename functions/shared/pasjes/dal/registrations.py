@@ -22,7 +22,12 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 
 import msgspec
-from pynamodb.attributes import BinaryAttribute, ListAttribute, UnicodeAttribute
+from pynamodb.attributes import (
+    BinaryAttribute,
+    BooleanAttribute,
+    ListAttribute,
+    UnicodeAttribute,
+)
 from pynamodb.constants import PAY_PER_REQUEST_BILLING_MODE
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.models import Model
@@ -57,6 +62,7 @@ class RegistrationModel(Model):
     external_number = UnicodeAttribute(attr_name="externalNumber", null=True)
     exam_types = ListAttribute(of=UnicodeAttribute, attr_name="examTypes", null=True)
     exam_numbers = ListAttribute(of=UnicodeAttribute, attr_name="examNumbers", null=True)
+    withdrawn = BooleanAttribute(null=True)
     # ...a chunk item (L#, X#) carries many, as compressed MessagePack: a fifth of the bytes
     # (so of the read capacity), decoded by msgspec straight into HolderRow tuples.
     rows = BinaryAttribute(null=True, legacy_encoding=False)
@@ -79,6 +85,8 @@ def _holder_item(organisation_id: str, row: HolderRow) -> RegistrationModel:
         external_number=row.external_number,
         exam_types=list(row.exam_types),
         exam_numbers=list(row.exam_numbers),
+        # Only when true: most holders have nothing withdrawn, and an absent flag reads as false.
+        withdrawn=True if row.withdrawn else None,
     )
 
 
@@ -92,6 +100,7 @@ def _row_of_holder_item(item: RegistrationModel) -> HolderRow:
         external_number=item.external_number,
         exam_types=tuple(str(t) for t in item.exam_types or ()),
         exam_numbers=tuple(str(n) for n in item.exam_numbers or ()),
+        withdrawn=bool(item.withdrawn),
     )
 
 
