@@ -3,18 +3,19 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 SAM_VENV := .venv-sam
+CHECKOV_VENV := .venv-checkov
 STAMP := $(VENV)/.installed
 WEB_STAMP := web/node_modules/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test install web chromium lint typecheck cfn-lint pytest browser build openapi bench clean
+.PHONY: run test install web chromium lint typecheck cfn-lint static pytest browser build lock audit openapi bench clean
 
 run: install web
 	$(PY) -m infra.local
 
 # `build`: the template must also build for the python3.13 runtime, as `sam deploy` needs.
 # The browser tier last, so pytest's summary closes the output.
-test: install web lint typecheck cfn-lint build pytest browser
+test: install web lint typecheck cfn-lint static build pytest browser
 
 install: $(STAMP)
 
@@ -46,6 +47,13 @@ typecheck: install
 cfn-lint: install
 	$(VENV)/bin/cfn-lint template.yaml
 
+# bandit on our code and checkov on the template; every suppression says why, in place (# nosec)
+# or in .checkov.yaml. checkov lives in a venv of its own: its pins clash with ours.
+static: install
+	$(VENV)/bin/bandit -q -r functions infra
+	test -x $(CHECKOV_VENV)/bin/checkov || ($(PYTHON) -m venv $(CHECKOV_VENV) && $(CHECKOV_VENV)/bin/pip install --quiet checkov==3.3.30)
+	$(CHECKOV_VENV)/bin/checkov --config-file .checkov.yaml --quiet --compact
+
 pytest: install
 	$(VENV)/bin/pytest -m "not browser"
 
@@ -57,6 +65,17 @@ build:
 	test -x $(SAM_VENV)/bin/sam || ($(PYTHON) -m venv $(SAM_VENV) && $(SAM_VENV)/bin/pip install --quiet aws-sam-cli==1.170.0)
 	SAM_CLI_TELEMETRY=0 PYENV_VERSION=3.11.7:3.13.0 $(SAM_VENV)/bin/sam build --template template.yaml
 
+# The Lambda build's dependencies, pinned exactly with hashes from the .in files.
+LOCK := $(VENV)/bin/uv pip compile --quiet --generate-hashes --python-version 3.13 \
+	--python-platform x86_64-manylinux_2_28 --custom-compile-command "make lock"
+lock: install
+	$(LOCK) functions/shared/requirements.in -o functions/shared/requirements.txt
+	$(LOCK) functions/render/requirements.in -c functions/shared/requirements.txt -o functions/render/requirements.txt
+
+# Known vulnerabilities in the locked dependencies; needs PyPI's advisory data online.
+audit: install
+	$(VENV)/bin/pip-audit --disable-pip --require-hashes -r functions/shared/requirements.txt -r functions/render/requirements.txt
+
 openapi: install
 	$(PY) -m infra.openapi > docs/openapi.json
 
@@ -66,4 +85,4 @@ bench: install web
 	$(PY) -m bench.e2e
 
 clean:
-	rm -rf $(VENV) $(SAM_VENV) .aws-sam .mypy_cache .ruff_cache .pytest_cache web/node_modules web/dist
+	rm -rf $(VENV) $(SAM_VENV) $(CHECKOV_VENV) .aws-sam .mypy_cache .ruff_cache .pytest_cache web/node_modules web/dist

@@ -501,7 +501,8 @@ class CognitoTokenVerifier:
         request = urllib.request.Request(  # noqa: S310 - a URL we built to our own moto server
             url, headers={"Host": f"cognito-idp.{region}.amazonaws.com"}
         )
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        # The scheme is moto's http URL that infra.local itself started, never user input.
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310  # nosec B310
             jwks = json.load(response)
         return cls(jwks=jwks, region=region, user_pool_id=user_pool_id, client_id=client_id)
 

@@ -327,8 +327,9 @@ def configure_environment(moto_url: str, template_variables: Mapping[str, str]) 
     os.environ.update(
         {
             "AWS_ENDPOINT_URL": moto_url,
+            # moto accepts any credentials; these only keep a real profile's keys out of it.
             "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",  # nosec B105
             "AWS_DEFAULT_REGION": REGION,
             "AWS_REGION": REGION,
             # ~/.aws/config could name a profile's endpoint or opt out of AWS_ENDPOINT_URL.
