@@ -29,8 +29,10 @@ def imported_by(module: str) -> dict[str, bool]:
     return dict(json.loads(result.stdout))
 
 
-@pytest.mark.parametrize("function", ["search", "download"])
-def test_search_and_download_import_neither_the_renderer_nor_idempotency(function: str) -> None:
+@pytest.mark.parametrize("function", ["search", "download", "verify"])
+def test_search_download_and_verify_import_neither_the_renderer_nor_idempotency(
+    function: str,
+) -> None:
     assert imported_by(f"functions.{function}.app") == dict.fromkeys(HEAVY, False)
 
 

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import json
 import string
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime
 
 import pytest
 
-from pasjes.domain import Holder, Qualification, QualificationType
+from pasjes.domain import Holder, HolderStatus, Qualification, QualificationType
 from pasjes.logic.verification import (
     ALPHABET,
     CODE_LENGTH,
     InvalidKeys,
     VerificationKeys,
+    check,
     code_for,
     code_matches,
     find_qualification,
@@ -158,3 +160,32 @@ def test_keys_read_from_their_json_and_never_show_a_secret() -> None:
 def test_keys_of_another_shape_are_refused(document: str) -> None:
     with pytest.raises(InvalidKeys):
         VerificationKeys.from_json(document)
+
+
+NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("expiry", "withdrawn_on", "status"),
+    [
+        (date(2030, 1, 1), None, HolderStatus.VALID),
+        (date(2029, 12, 31), None, HolderStatus.EXPIRED),
+        (date(2031, 1, 1), date(2029, 6, 1), HolderStatus.WITHDRAWN),
+    ],
+)
+def test_the_verdict_is_the_qualifications_status_on_the_day_checked(
+    expiry: date, withdrawn_on: date | None, status: HolderStatus
+) -> None:
+    q = replace(qualification("DEH"), expiry_date=expiry, withdrawn_on=withdrawn_on)
+    holder = replace(HOLDER, qualifications=(q,))
+
+    verdict = check(
+        code_for(KEYS, "99600953", "DEH"), keys=KEYS, read_holder=lambda n: holder, now=NOW
+    )
+
+    assert verdict is not None
+    assert (verdict.status, verdict.qualification, verdict.checked_at) == (status, q, NOW)
+
+
+def test_no_verdict_for_an_unknown_code() -> None:
+    assert check("nonsense", keys=KEYS, read_holder=lambda n: HOLDER, now=NOW) is None

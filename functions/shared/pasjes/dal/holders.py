@@ -82,9 +82,10 @@ def _to_model(holder: Holder) -> HolderModel:
     )
 
 
-def get_holder(qualification_number: str) -> Holder | None:
+def get_holder(qualification_number: str, *, consistent: bool = False) -> Holder | None:
+    """`consistent`: as the last import left it, for the public check of a pass."""
     try:
-        return _to_domain(HolderModel.get(qualification_number))
+        return _to_domain(HolderModel.get(qualification_number, consistent_read=consistent))
     except DoesNotExist:
         return None
 

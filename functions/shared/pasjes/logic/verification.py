@@ -28,9 +28,10 @@ import re
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Final
 
-from pasjes.domain import QUALIFICATION_NUMBER_PATTERN, Holder, Qualification
+from pasjes.domain import QUALIFICATION_NUMBER_PATTERN, Holder, HolderStatus, Qualification
 from pasjes.settings import get_settings
 
 ALPHABET: Final = "0123456789abcdefghjkmnpqrstvwxyz"
@@ -247,6 +248,36 @@ def find_qualification(
     if holder is None or found is None:
         return None
     return Verified(holder=holder, qualification=candidates[found])
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the public check answers about a code: no more than a verifier needs to see."""
+
+    status: HolderStatus
+    holder_name: str
+    qualification: Qualification
+    checked_at: datetime
+
+
+def check(
+    code: object,
+    *,
+    keys: VerificationKeys,
+    read_holder: Callable[[str], Holder | None],
+    now: datetime,
+) -> Verdict | None:
+    """The verdict on `code` from the registry as `read_holder` reads it now; None: unknown."""
+    found = find_qualification(keys, code, read_holder)
+    if found is None:
+        return None
+    q = found.qualification
+    return Verdict(
+        status=q.status(today=now.date()),
+        holder_name=found.holder.name,
+        qualification=q,
+        checked_at=now,
+    )
 
 
 @dataclass(frozen=True)

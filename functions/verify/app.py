@@ -1,0 +1,138 @@
+"""Verify: the public check of a pass's QR code. GET /verify/{code}, without sign-in.
+
+Anyone holding a pass may ask; the answer says whether that one qualification is valid now,
+from the registry as the last import left it, and nothing else about the holder. Every code
+the registry does not know, well-formed or not, gets the same 404 after the same work (see
+pasjes.logic.verification).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from http import HTTPStatus
+from typing import Annotated, Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from pasjes.api import make_resolver, reject_unknown_parameters
+from pasjes.api_models import ApiModel
+from pasjes.dal import holders
+from pasjes.domain import Holder, HolderStatus, QualificationType
+from pasjes.errors import PortalError
+from pasjes.logic.requests import utc_now
+from pasjes.logic.verification import Verdict, check, load_keys
+from pasjes.settings import get_settings
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+router = Router()
+
+# The answer is the registry's state now: no cache may keep it, no search engine list it.
+_HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
+
+
+class CodeNotFound(PortalError):
+    status = 404
+    code = "code_not_found"
+
+    def __init__(self) -> None:
+        super().__init__("No pass has this code.")
+
+
+class VerificationUnavailable(PortalError):
+    status = 503
+    code = "verification_unavailable"
+
+    def __init__(self) -> None:
+        super().__init__("Passes cannot be checked right now; try again later.")
+
+
+class VerifyStatus(StrEnum):
+    VALID = "geldig"
+    EXPIRED = "verlopen"
+    WITHDRAWN = "ingetrokken"
+
+
+_STATUS = {
+    HolderStatus.VALID: VerifyStatus.VALID,
+    HolderStatus.EXPIRED: VerifyStatus.EXPIRED,
+    HolderStatus.WITHDRAWN: VerifyStatus.WITHDRAWN,
+}
+
+
+class VerifiedQualification(ApiModel):
+    name: str
+    type: QualificationType
+
+
+class Verification(ApiModel):
+    """Only what a verifier needs: never the birth date, a number or another qualification."""
+
+    status: VerifyStatus
+    qualification: VerifiedQualification
+    holder_name: str
+    exam_date: date
+    expiry_date: date
+    checked_at: datetime
+
+    @classmethod
+    def of(cls, verdict: Verdict) -> Verification:
+        q = verdict.qualification
+        return cls(
+            status=_STATUS[verdict.status],
+            qualification=VerifiedQualification(name=q.name, type=q.type),
+            holder_name=verdict.holder_name,
+            exam_date=q.exam_date,
+            expiry_date=q.expiry_date,
+            checked_at=verdict.checked_at,
+        )
+
+
+def _read_holder(qualification_number: str) -> Holder | None:
+    return holders.get_holder(qualification_number, consistent=True)
+
+
+@router.get("/verify/<code>")
+def get_verification(
+    # Unconstrained on purpose: a malformed code must get the very answer an unknown one gets,
+    # not a validation error that tells the two apart.
+    code: Annotated[str, Path()],
+) -> Response[Verification]:
+    reject_unknown_parameters(router, ())
+    secret_name = get_settings().verification_secret_name
+    if not secret_name:
+        logger.error("VERIFICATION_SECRET_NAME is not set: passes cannot be checked")
+        raise VerificationUnavailable()
+    verdict = check(code, keys=load_keys(secret_name), read_holder=_read_holder, now=utc_now())
+    if verdict is None:
+        metrics.add_metric(name="VerifyUnknown", unit=MetricUnit.Count, value=1)
+        raise CodeNotFound()
+    metrics.add_metric(name=f"Verify{verdict.status.name.title()}", unit=MetricUnit.Count, value=1)
+    return Response(
+        status_code=HTTPStatus.OK,
+        content_type=content_types.APPLICATION_JSON,
+        body=Verification.of(verdict),
+        headers=_HEADERS,
+    )
+
+
+app = make_resolver()
+app.include_router(router)
+
+
+@logger.inject_lambda_context(
+    correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True
+)
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    # Public: resolved without pasjes.api.resolve, which answers 401 to a caller without claims.
+    return app.resolve(event, context)
