@@ -146,6 +146,15 @@ def test_keys_read_from_their_json_and_never_show_a_secret() -> None:
     assert find(keys, code_for(keys, "99600953", "DEH"), HOLDER)[0] == "DEH"
 
 
+def test_keys_may_stand_beside_current_as_cloudformation_generates_them() -> None:
+    generated = ((string.ascii_letters + string.digits) * 2)[:64]
+
+    keys = VerificationKeys.from_json(json.dumps({"current": "a", "a": generated}))
+
+    assert keys.current == "a"
+    assert len(keys.secrets["a"]) == 48
+
+
 @pytest.mark.parametrize(
     "document",
     [

@@ -90,10 +90,18 @@ class VerificationKeys:
     @classmethod
     def from_json(cls, document: str | bytes | Mapping[str, Any]) -> VerificationKeys:
         """`{"current": "b", "keys": {"a": "<base64>", "b": "<base64>"}}`, as Secrets Manager
-        stores it; each secret is base64 (standard or URL-safe) of at least 32 random bytes."""
+        stores it; each secret is base64 (standard or URL-safe) of at least 32 random bytes.
+        The keys may also stand beside "current" (`{"current": "a", "a": "<base64>"}`), the
+        shape CloudFormation's GenerateSecretString can make (64 letters and digits are valid
+        base64 of 48 bytes)."""
         try:
             data = json.loads(document) if isinstance(document, str | bytes) else document
-            current, keys = data["current"], data["keys"]
+            current = data["current"]
+            keys = (
+                data["keys"]
+                if "keys" in data
+                else {k: v for k, v in data.items() if k != "current"}
+            )
             if not isinstance(current, str) or not isinstance(keys, Mapping):
                 raise TypeError
             decoded = {str(k): _b64decode(str(v)) for k, v in keys.items()}
