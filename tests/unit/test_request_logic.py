@@ -123,3 +123,41 @@ def test_the_organisation_on_a_request_carries_no_exam_types() -> None:
         Selection(keira, ["99600953"]), owner_sub="me", rows=ROWS, holders=BY_NUMBER, now=NOW
     )
     assert request.organisation == keira
+
+
+def _with_withdrawn(*, diploma: bool, module: bool) -> Holder:
+    gone = date(2026, 6, 1)
+    return Holder(
+        qualification_number="12345678",
+        name="Mevr. W. Ingetrokken",
+        birth_date=date(1990, 1, 1),
+        qualifications=(
+            replace(qualification("DEH"), withdrawn_on=gone if diploma else None),
+            replace(
+                qualification("EHK", type=QualificationType.CERTIFICATE, parent="DEH"),
+                withdrawn_on=gone if module else None,
+            ),
+        ),
+    )
+
+
+def _plan(holder: Holder, codes: frozenset[str] = frozenset()) -> list[tuple[str, list[str]]]:
+    request = plan_request(
+        Selection(KEIRA, [holder.qualification_number], qualification_codes=codes),
+        owner_sub="me",
+        rows={holder.qualification_number: row_of(holder, None)},
+        holders={holder.qualification_number: holder},
+        now=NOW,
+    )
+    return [(p.qualification.code, [m.code for m in p.modules]) for p in request.passes]
+
+
+def test_a_withdrawn_diploma_is_on_no_new_pass_while_its_valid_module_still_is() -> None:
+    holder = _with_withdrawn(diploma=True, module=False)
+    assert _plan(holder) == [("EHK", [])]
+    with pytest.raises(NoPasses):
+        _plan(holder, frozenset({"DEH"}))
+
+
+def test_a_valid_diploma_prints_without_its_withdrawn_module() -> None:
+    assert _plan(_with_withdrawn(diploma=False, module=True)) == [("DEH", [])]

@@ -56,7 +56,8 @@ def passes_of(holder: Holder, row: HolderRow, selection: Selection) -> list[Pass
     """One pass per chosen qualification; a diploma's pass always lists the modules held.
 
     Choosing only a diploma's code ("only the diploma") leaves its modules without passes of
-    their own, while they still appear on the diploma's pass.
+    their own, while they still appear on the diploma's pass. A withdrawn qualification is on
+    no new pass, neither its own nor a diploma's.
     """
     codes, dates = selection.qualification_codes, selection.expiry_dates
     return [
@@ -66,10 +67,14 @@ def passes_of(holder: Holder, row: HolderRow, selection: Selection) -> list[Pass
             birth_date=holder.birth_date,
             external_number=row.external_number,
             qualification=q,
-            modules=holder.modules_of(q.code) if q.type is QualificationType.DIPLOMA else (),
+            modules=tuple(m for m in holder.modules_of(q.code) if m.withdrawn_on is None)
+            if q.type is QualificationType.DIPLOMA
+            else (),
         )
         for q in holder.qualifications
-        if (not codes or q.code in codes) and (not dates or q.expiry_date in dates)
+        if q.withdrawn_on is None
+        and (not codes or q.code in codes)
+        and (not dates or q.expiry_date in dates)
     ]
 
 
