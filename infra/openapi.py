@@ -54,6 +54,25 @@ _OPERATION_ERRORS = {
     ("/requests/{id}", "get"): ["404", "410"],
     ("/requests/{id}/download", "get"): ["404", "409", "410"],
 }
+# Where one operation's answer feeds another: the stateful fuzzer follows these.
+_LINKS = {
+    ("/requests", "post", "202"): {
+        "GetRequest": ("get_request_requests__id__get", {"id": "$response.body#/id"}),
+        "GetRequestDownload": (
+            "get_download_requests__id__download_get",
+            {"id": "$response.body#/id"},
+        ),
+    },
+    ("/requests", "get", "200"): {
+        "GetFirstRequest": ("get_request_requests__id__get", {"id": "$response.body#/items/0/id"}),
+    },
+    ("/holders", "get", "200"): {
+        "GetFirstHolder": (
+            "get_holder_holders__qualificationNumber__get",
+            {"qualificationNumber": "$response.body#/items/0/qualificationNumber"},
+        ),
+    },
+}
 # Powertools documents every success as 200.
 _SUCCESS = {("/requests", "post"): "202"}
 
@@ -73,6 +92,12 @@ def _with_our_errors(document: dict[str, Any]) -> dict[str, Any]:
                 responses[success] = responses.pop("200")
             for status in [*_EVERY_OPERATION, *_OPERATION_ERRORS.get((path, method), [])]:
                 responses[status] = {"description": _ERRORS[status], "content": ref}
+            for (link_path, link_method, status), links in _LINKS.items():
+                if (link_path, link_method) == (path, method):
+                    responses[status]["links"] = {
+                        name: {"operationId": target, "parameters": parameters}
+                        for name, (target, parameters) in links.items()
+                    }
             operation["responses"] = dict(sorted(responses.items()))
             for parameter in operation.get("parameters", []):
                 parameter["schema"] = _not_nullable(parameter["schema"])

@@ -65,7 +65,34 @@ def _printable(value: str) -> str:
     return value
 
 
+def _in_reference_repertoire(value: str) -> str:
+    if not _REFERENCE_CHARACTERS.fullmatch(value):
+        other = sorted({c for c in value if not _REFERENCE_CHARACTERS.fullmatch(c)})
+        codes = ", ".join(f"U+{ord(c):04X}" for c in other[:10])
+        raise ValueError(
+            f"may hold letters, digits and punctuation of European scripts, not {codes}"
+        )
+    return value
+
+
 _REPLACEMENT = "\ufffd"
+# What a reference may hold, as a class both the server and the document state: printable Latin
+# (with its extensions and Vietnamese), Greek and Cyrillic letters, punctuation and the euro
+# sign. Every character in it is assigned and visible, so no control, bidi override, zero-width
+# or private character can reach a file name, and a fuzzer's "valid" text is valid here too.
+_REFERENCE_CLASS = (
+    "[ -~\u00a0-\u00ac\u00ae-\u024f\u0391-\u03a1\u03a3-\u03c9\u0400-\u04ff"
+    "\u1e00-\u1eff\u2010-\u2027\u2030-\u205e\u20ac]"
+)
+_REFERENCE_CHARACTERS = re.compile(f"{_REFERENCE_CLASS}*")
+Reference = Annotated[
+    str,
+    # The length as sent, then trimmed: the document's maxLength is the server's.
+    Field(max_length=100, json_schema_extra={"pattern": f"^{_REFERENCE_CLASS}*$"}),
+    AfterValidator(_printable),
+    AfterValidator(_in_reference_repertoire),
+    AfterValidator(str.strip),
+]
 # The search text: digits of any script count as the ASCII digits of a qualification number.
 SearchText = Annotated[str, StringConstraints(max_length=100), AfterValidator(ascii_digits)]
 
@@ -164,7 +191,20 @@ def _distinct(numbers: list[str]) -> list[str]:
 class SubmitRequestBody(ApiModel):
     # camelCase only, as documented: a snake_case twin of a field is an unknown field.
     model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=False, frozen=True, extra="forbid"
+        alias_generator=to_camel,
+        populate_by_name=False,
+        frozen=True,
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "organisation": "keira-bhv",
+                    "qualificationNumbers": ["99600953", "99694102", "99731441"],
+                    "qualificationCodes": ["DEH"],
+                    "reference": "Examen EX45465",
+                }
+            ]
+        },
     )
 
     organisation: OrganisationId
@@ -186,14 +226,7 @@ class SubmitRequestBody(ApiModel):
         list[IsoDate],
         Field(max_length=50, description="Only qualifications expiring on these; empty: all."),
     ] = []
-    reference: (
-        Annotated[
-            str,
-            StringConstraints(strip_whitespace=True, max_length=100),
-            AfterValidator(_printable),
-        ]
-        | None
-    ) = None
+    reference: Reference | None = None
 
 
 class PreviewRequestBody(SubmitRequestBody):
