@@ -1,6 +1,7 @@
 """template.yaml deploys what the code expects: the tables of the pynamodb models, a handler for
-every route, the Cognito authorizer on every route, API Gateway's own errors in the portal's JSON,
-least-privilege roles, a safe render queue with an alarm that notifies, and a private bucket."""
+every route, the Cognito authorizer on every route but the public check of a pass, API Gateway's
+own errors in the portal's JSON, least-privilege roles, a safe render queue with an alarm that
+notifies, a private bucket, and the verification keys in Secrets Manager."""
 
 from __future__ import annotations
 
@@ -34,7 +35,10 @@ ROUTES = {
     ("GET", "/requests"): "download",
     ("GET", "/requests/{id}"): "download",
     ("GET", "/requests/{id}/download"): "download",
+    ("GET", "/verify/{code}"): "verify",
 }
+# Routes anyone may call without signing in (issue #7: the check of a pass's QR code).
+PUBLIC_ROUTES = {("GET", "/verify/{code}")}
 
 # API Gateway's own answers: response type -> (status it is given, or None to keep the error's
 # own, and the portal's error code).
@@ -89,6 +93,12 @@ GRANTS = {
         ("dynamodb:GetItem", "RequestsTable"),
         ("dynamodb:UpdateItem", "RequestsTable"),
         ("s3:PutObject", "PassesBucket/requests/*"),
+        ("secretsmanager:GetSecretValue", "VerificationSecret"),
+    },
+    # Read-only: one holder and the keys.
+    "VerifyFunction": {
+        ("dynamodb:GetItem", "HoldersTable"),
+        ("secretsmanager:GetSecretValue", "VerificationSecret"),
     },
 }
 
@@ -205,7 +215,11 @@ def render_function(template: Template) -> str:
 
 def resource_named(value: Any) -> str:
     """ "RequestsTable" for !GetAtt RequestsTable.Arn, "PassesBucket/requests/*" for
-    !Sub ${PassesBucket.Arn}/requests/*: the resource a policy statement names."""
+    !Sub ${PassesBucket.Arn}/requests/*, "VerificationSecret" for !Ref VerificationSecret (a
+    secret's Ref is its ARN; `grants` checks that a Ref names a secret): the resource a policy
+    statement names. A wildcard or a literal ARN fails here."""
+    if isinstance(value, dict) and set(value) == {"Ref"}:
+        return ref(value)
     if isinstance(value, dict) and set(value) == {"Fn::GetAtt"}:
         resource, attribute = get_att(value)
         assert attribute == "Arn", f"a policy names {resource}.{attribute}, not an ARN"
@@ -226,11 +240,17 @@ def grants(template: Template, function: str) -> set[tuple[str, str]]:
             assert "Condition" not in statement, f"{function}: a condition the test cannot read"
             actions = statement["Action"]
             resources = statement["Resource"]
-            found |= {
-                (action, resource_named(resource))
-                for action in ([actions] if isinstance(actions, str) else actions)
-                for resource in (resources if isinstance(resources, list) else [resources])
-            }
+            for resource in resources if isinstance(resources, list) else [resources]:
+                if isinstance(resource, dict) and set(resource) == {"Ref"}:
+                    # Only a secret's Ref is an ARN; a table's or a bucket's is its name.
+                    referenced = template["Resources"][ref(resource)]["Type"]
+                    assert referenced == "AWS::SecretsManager::Secret", (
+                        f"{function} names {resource} by !Ref, which is not its ARN"
+                    )
+                found |= {
+                    (action, resource_named(resource))
+                    for action in ([actions] if isinstance(actions, str) else actions)
+                }
     return found
 
 
@@ -394,8 +414,7 @@ def test_template_declares_no_table_without_a_model(template: Template) -> None:
 def test_every_function_is_given_the_deployed_names_of_what_settings_reads(
     template: Template,
 ) -> None:
-    # REGION comes from the runtime; the others are for one function only and tested below.
-    # VERIFICATION_SECRET_NAME waits for the verification secret (issue 7).
+    # REGION comes from the runtime; the others are for some functions only and tested below.
     own = {"REGION", "CURSOR_SECRET", "MAX_RECEIVES", "PUBLIC_ORIGIN", "VERIFICATION_SECRET_NAME"}
     variables = {f.name.upper() for f in dataclasses.fields(Settings)} - own
 
@@ -417,6 +436,43 @@ def test_only_the_search_function_gets_the_cursor_secret_from_secrets_manager(
     secret = environment(template, "SearchFunction")["CURSOR_SECRET"]
     assert secret == {"Fn::Sub": "{{resolve:secretsmanager:${CursorSecret}:SecretString}}"}
     assert template["Resources"]["CursorSecret"]["Type"] == "AWS::SecretsManager::Secret"
+
+
+def test_only_render_and_verify_are_told_where_the_verification_keys_are(
+    template: Template,
+) -> None:
+    holding = {
+        function: environment(template, function)["VERIFICATION_SECRET_NAME"]
+        for function in resources_of_type(template, "AWS::Serverless::Function")
+        if "VERIFICATION_SECRET_NAME" in environment(template, function)
+    }
+
+    assert set(holding) == {render_function(template), "VerifyFunction"}
+    # The secret's ARN, never its value: no dynamic reference resolves it into the environment.
+    assert all(ref(value) == "VerificationSecret" for value in holding.values())
+    assert "PUBLIC_ORIGIN" in environment(template, render_function(template))
+
+
+def test_the_verification_keys_are_made_in_the_shape_the_code_reads(template: Template) -> None:
+    from pasjes.logic.verification import MIN_SECRET_BYTES, VerificationKeys
+
+    secret = template["Resources"]["VerificationSecret"]
+    generated = secret["Properties"]["GenerateSecretString"]
+    key_id = generated["GenerateStringKey"]
+    # What Secrets Manager makes: the template with a random string of letters and digits.
+    document = json.loads(generated["SecretStringTemplate"])
+    document[key_id] = ("Ab9" * 64)[: int(generated["PasswordLength"])]
+
+    keys = VerificationKeys.from_json(json.dumps(document))
+
+    assert secret["Type"] == "AWS::SecretsManager::Secret"
+    assert keys.current == key_id
+    assert len(keys.secrets[key_id]) >= MIN_SECRET_BYTES
+    assert generated["ExcludePunctuation"] is True
+    assert generated.get("IncludeSpace", False) is False
+    # Printed passes can be checked only as long as their key exists.
+    assert secret["DeletionPolicy"] == "Retain"
+    assert secret["UpdateReplacePolicy"] == "Retain"
 
 
 def test_every_function_runs_python_313_with_the_shared_layer(template: Template) -> None:
@@ -459,7 +515,7 @@ def test_render_queue_reaches_a_handler_that_exists(template: Template) -> None:
 # ---------------------------------------------------------------- API and sign-in
 
 
-def test_every_route_needs_a_cognito_id_token(template: Template) -> None:
+def test_every_route_but_the_public_check_needs_a_cognito_id_token(template: Template) -> None:
     api = properties(template, "PasjesApi")
     auth = api["Auth"]
     authorizer = auth["Authorizers"][auth["DefaultAuthorizer"]]
@@ -470,7 +526,35 @@ def test_every_route_needs_a_cognito_id_token(template: Template) -> None:
     assert authorizer.get("Identity", {}).get("Header", "Authorization") == "Authorization"
     for function, method, path, event in api_events(template):
         assert ref(event["RestApiId"]) == "PasjesApi", f"{method} {path} is not on PasjesApi"
-        assert "Auth" not in event, f"{function} overrides the authorizer on {method} {path}"
+        if (method, path) in PUBLIC_ROUTES:
+            assert event["Auth"] == {"Authorizer": "NONE"}, f"{method} {path} is not public"
+        else:
+            assert "Auth" not in event, f"{function} overrides the authorizer on {method} {path}"
+
+
+def test_the_public_check_has_its_own_lower_throttle(template: Template) -> None:
+    settings = properties(template, "PasjesApi")["MethodSettings"]
+    (stage,) = [s for s in settings if s["ResourcePath"] == "/*"]
+
+    for method, path in PUBLIC_ROUTES:
+        # API Gateway spells a method setting's resource path with ~1 for each slash.
+        encoded = "/~1" + path.lstrip("/").replace("/", "~1")
+        (own,) = [s for s in settings if s["ResourcePath"] == encoded and s["HttpMethod"] == method]
+        assert 0 < own["ThrottlingRateLimit"] < stage["ThrottlingRateLimit"]
+        assert 0 < own["ThrottlingBurstLimit"] < stage["ThrottlingBurstLimit"]
+
+
+def test_the_public_check_is_behind_the_stages_web_acl(template: Template) -> None:
+    (association,) = resources_of_type(template, "AWS::WAFv2::WebACLAssociation").values()
+    stage = sub_text(association["Properties"]["ResourceArn"])
+
+    # The web ACL guards the whole stage, and every route is on that one API.
+    assert stage.endswith("/restapis/${PasjesApi}/stages/${PasjesApi.Stage}")
+    for method, path in PUBLIC_ROUTES:
+        (event,) = [e for _, m, p, e in api_events(template) if (m, p) == (method, path)]
+        assert ref(event["RestApiId"]) == "PasjesApi"
+    # No rule lets a path through unexamined.
+    assert not any("Allow" in rule.get("Action", {}) for rule in web_acl(template)["Rules"])
 
 
 def test_api_is_served_under_api_with_throttling_and_without_swagger_ui(
@@ -990,7 +1074,9 @@ def test_every_rule_of_the_web_acl_is_measured(template: Template) -> None:
 
 
 def test_the_stage_keeps_its_own_throttle_next_to_the_firewall(template: Template) -> None:
-    (setting,) = properties(template, "PasjesApi")["MethodSettings"]
+    (setting,) = [
+        s for s in properties(template, "PasjesApi")["MethodSettings"] if s["ResourcePath"] == "/*"
+    ]
 
     assert setting["ResourcePath"] == "/*"
     assert setting["HttpMethod"] == "*"
