@@ -3,7 +3,8 @@
     python -m infra.local [--holders N]
 
 An embedded AWS (moto's server on 127.0.0.1) gets the tables, the bucket, the render queue with
-its dead-letter queue, the Cognito user pool with the demo contact persons, and the demo data.
+its dead-letter queue, the Cognito user pool with the demo contact persons, the verification keys
+of the passes' QR codes (new ones on every start) and the demo data.
 The local API Gateway (infra.gateway) serves the template's routes under /api on PORT (default
 3000), the web app (web/dist, built by `make web`) on every other path, and the render worker
 (infra.worker) feeds the queue to the render function. Ctrl-C stops it all.
@@ -59,6 +60,7 @@ from infra.gateway import (
 from infra.tables import create_tables
 from infra.webapp import WEB_DIST, WebApp, origin_of
 from infra.worker import QueueWorker
+from pasjes.logic.verification import new_secret
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
@@ -74,6 +76,8 @@ SHUTDOWN_POLL_SECONDS = 0.1
 BUCKET = "pasjes-passes"
 QUEUE = "pasjes-render"
 DEAD_LETTER_QUEUE = "pasjes-render-dlq"
+# The local VerificationSecret: render signs the passes' codes with it, verify checks them.
+VERIFICATION_SECRET = "pasjes-verification-keys"
 TABLES = {
     "ORGANISATIONS_TABLE": "pasjes-organisations",
     "CONTACTS_TABLE": "pasjes-contacts",
@@ -465,6 +469,19 @@ def create_bucket(moto_url: str, template: SamTemplate) -> None:
         )
 
 
+def create_verification_keys(moto_url: str) -> str:
+    """The local stack's own verification keys, in Secrets Manager as a deployment keeps them;
+    returns the secret's name. New on every start, so passes of an earlier run do not verify."""
+    client = boto3.client("secretsmanager", region_name=REGION, endpoint_url=moto_url)
+    document = {"current": "a", "keys": {"a": new_secret()}}
+    client.create_secret(
+        Name=VERIFICATION_SECRET,
+        Description="Keys of the verification codes in the passes' QR codes (local stack).",
+        SecretString=json.dumps(document),
+    )
+    return VERIFICATION_SECRET
+
+
 @dataclass(frozen=True)
 class RenderQueue:
     url: str
@@ -590,8 +607,12 @@ def _run(stack: Stack, template: SamTemplate, args: argparse.Namespace, out: Out
     configure_environment(moto_url, template_environment(template))
 
     queue = create_render_queue(moto_url, template.properties(render_source.queue))
-    # The last setting: pasjes.settings reads the environment once, when the tables are made.
+    # The last settings: pasjes.settings reads the environment once, when the tables are made.
+    # Passes link to this portal, /v/{code}, with codes under the keys made here; the template
+    # names a deployment's own origin and secret.
     os.environ["RENDER_QUEUE_URL"] = queue.url
+    os.environ["VERIFICATION_SECRET_NAME"] = create_verification_keys(moto_url)
+    os.environ["PUBLIC_ORIGIN"] = api_url
     create_bucket(moto_url, template)
 
     idp = boto3.client("cognito-idp", region_name=REGION, endpoint_url=moto_url)
