@@ -2,6 +2,18 @@
 import { isoToDutch } from "./dates.js";
 import { el } from "./dom.js";
 
+// A holder's or a qualification's status as the API names it; the word carries the meaning, the
+// colour only repeats it.
+const STATUS_TONES = { Geldig: "valid", Verlopen: "expired", Ingetrokken: "withdrawn" };
+
+/** The status as text, coloured by its tone; `withdrawnOn` (ISO) adds the day it was withdrawn. */
+export function statusBadge(status, withdrawnOn) {
+  if (!status) return "-";
+  const tone = STATUS_TONES[status] ?? "expired";
+  const text = status === "Ingetrokken" && withdrawnOn ? `${status} op ${isoToDutch(withdrawnOn)}` : status;
+  return el("span", { className: `status status--${tone}` }, text);
+}
+
 /** The qualifications table of one holder (GET /holders/{n}); a diploma lists its modules. */
 export function qualificationsTable(holder) {
   const names = new Map(holder.qualifications.map((q) => [q.code, q.name]));
@@ -21,6 +33,7 @@ export function qualificationsTable(holder) {
       el("td", {}, q.type),
       el("td", {}, isoToDutch(q.examDate)),
       el("td", {}, isoToDutch(q.expiryDate)),
+      el("td", {}, statusBadge(q.status ?? (q.withdrawnOn ? "Ingetrokken" : ""), q.withdrawnOn)),
     );
   });
   return el(
@@ -33,7 +46,7 @@ export function qualificationsTable(holder) {
       el(
         "tr",
         {},
-        ...["Kwalificatie", "Type", "Examdatum", "Vervaldatum"].map((h) => el("th", { scope: "col" }, h)),
+        ...["Kwalificatie", "Type", "Examdatum", "Vervaldatum", "Status"].map((h) => el("th", { scope: "col" }, h)),
       ),
     ),
     el("tbody", {}, ...rows),

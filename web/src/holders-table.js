@@ -1,7 +1,7 @@
 // The results table of "Download certificaten": sortable headers, rows with "Bekijk details" and
 // "Voeg toe"/"Verwijder", the details row under a holder, and the pager.
 import { isoToDutch } from "./dates.js";
-import { qualificationsTable } from "./details.js";
+import { qualificationsTable, statusBadge } from "./details.js";
 import { el, uid } from "./dom.js";
 
 export const COLUMNS = [
@@ -99,7 +99,7 @@ export function createHoldersTable({ selection, onSort, onPage, loadDetails, ann
       el("td", { className: "col--name" }, holder.name),
       el("td", {}, isoToDutch(holder.birthDate)),
       el("td", {}, isoToDutch(holder.expiryDate) || "-"),
-      el("td", {}, el("span", { className: `status status--${holder.status === "Geldig" ? "valid" : "expired"}` }, holder.status)),
+      el("td", {}, statusBadge(holder.status)),
       el("td", {}, holder.externalNumber || "-"),
       el("td", { className: "col--actions" }, el("div", { className: "actions" }, detailsButton, selectButton(holder))),
     );

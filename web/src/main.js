@@ -1,11 +1,14 @@
 // The app's shell: reads /config.json, shows sign-in or the portal, and the header's account
 // controls. `/` and `/verzoeken` belong to the portal; signing in never changes the URL, so a
-// bookmark with filters still opens on those filters after signing in.
+// bookmark with filters still opens on those filters after signing in. `/v/{code}` is the public
+// check of a pass (what its QR code opens): no sign-in, no account controls, no session.
 import "./base.css";
 import { currentEmail, initAuth, isSignedIn, SESSION_ENDED, signOut } from "./auth.js";
 import { mountMfaSetup } from "./mfa.js";
 import { mountPortal } from "./portal.js";
 import { announce, mountSignIn } from "./signin.js";
+
+const VERIFY_PATH = /^\/v\/([^/]+)$/;
 
 const main = document.getElementById("main");
 const account = document.getElementById("account");
@@ -14,7 +17,7 @@ const mfaButton = document.getElementById("mfa-button");
 const signOutButton = document.getElementById("sign-out-button");
 
 let config = null;
-let view = "loading"; // "signIn" | "portal" | "mfa"
+let view = "loading"; // "signIn" | "portal" | "mfa" | "verify"
 let unmount = null;
 
 function leaveView() {
@@ -48,6 +51,21 @@ function showMfaSetup() {
   mountMfaSetup(main, { onDone: showPortal });
 }
 
+async function showVerify(encodedCode) {
+  view = "verify";
+  // Whoever checks a pass is not signed in here, and the page says nothing of anyone who is.
+  account.hidden = true;
+  let code = encodedCode;
+  try {
+    code = decodeURIComponent(encodedCode);
+  } catch {
+    // Not valid percent-encoding: checked as typed, and the server answers "Onbekend".
+  }
+  // Loaded only here: the portal's own bundle does not carry the check page.
+  const { mountVerify } = await import("./verify.js");
+  unmount = mountVerify(main, { config, code });
+}
+
 async function loadConfig() {
   const response = await fetch("/config.json", { cache: "no-store" });
   if (!response.ok) throw new Error(`config.json: ${response.status}`);
@@ -63,6 +81,11 @@ async function start() {
     const text = document.createElement("p");
     text.textContent = "De instellingen van het portaal zijn niet te laden. Laad de pagina over een paar minuten opnieuw.";
     main.replaceChildren(title, text);
+    return;
+  }
+  const verifyPath = VERIFY_PATH.exec(window.location.pathname);
+  if (verifyPath) {
+    showVerify(verifyPath[1]);
     return;
   }
   initAuth(config);
