@@ -1,0 +1,95 @@
+"""What a cold Lambda container waits for: each function's module import, in fresh processes.
+
+    .venv/bin/python -m bench.coldstart [--rounds 9]
+
+Each round imports one module in a new interpreter (as a new container does) with the
+environment a deployed function has (AWS_LAMBDA_FUNCTION_NAME set, Powertools configured as in
+the template), and times the import alone, not the interpreter's own start. `import boto3`,
+measured in the same run and the same way, is the baseline: every function needs it, and the
+figures of one machine and moment are only comparable with each other.
+Targets (issue 9): each API function at most 1.8x boto3, render at most 2.5x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BASELINE = "boto3"
+API_FUNCTIONS = ("search", "submit", "download", "verify")
+TARGET_API = 1.8
+TARGET_RENDER = 2.5
+
+PROBE = """
+import time
+started = time.perf_counter()
+import {module}
+print(time.perf_counter() - started)
+"""
+
+
+def lambda_environment(function: str) -> dict[str, str]:
+    """Enough of a deployed function's environment for its imports to take the same paths."""
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": os.pathsep.join([str(REPO), str(REPO / "functions" / "shared")]),
+        "PYTHONDONTWRITEBYTECODE": "",
+        "AWS_LAMBDA_FUNCTION_NAME": f"pasjesportaal-{function}",
+        "AWS_REGION": "eu-west-1",
+        "AWS_DEFAULT_REGION": "eu-west-1",
+        "POWERTOOLS_SERVICE_NAME": "pasjesportaal",
+        "POWERTOOLS_METRICS_NAMESPACE": "Pasjesportaal",
+        "POWERTOOLS_LOG_LEVEL": "INFO",
+    }
+
+
+def import_seconds(module: str, function: str) -> float:
+    result = subprocess.run(  # noqa: S603 - our own interpreter importing our own module
+        [sys.executable, "-c", PROBE.format(module=module)],
+        cwd=REPO,
+        env=lambda_environment(function),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(result.stdout.strip().splitlines()[-1])
+
+
+def median_ms(module: str, function: str, rounds: int) -> float:
+    return statistics.median(import_seconds(module, function) for _ in range(rounds)) * 1000
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.coldstart")
+    parser.add_argument("--rounds", type=int, default=9)
+    rounds = parser.parse_args(argv).rounds
+
+    # A first import of everything warms the disk cache, so round one is not the odd one out.
+    for function in (*API_FUNCTIONS, "render"):
+        import_seconds(f"functions.{function}.app", function)
+
+    print(f"Cold-start imports, median of {rounds} fresh processes each (ms):")
+    baseline = median_ms(BASELINE, "baseline", rounds)
+    print(f"  {'import boto3 (baseline)':<28} {baseline:7.1f}   1.00x")
+    met = True
+    for function in (*API_FUNCTIONS, "render"):
+        took = median_ms(f"functions.{function}.app", function, rounds)
+        target = TARGET_RENDER if function == "render" else TARGET_API
+        ratio = took / baseline
+        met &= ratio <= target
+        verdict = "met" if ratio <= target else "MISSED"
+        print(
+            f"  {f'functions.{function}.app':<28} {took:7.1f}   {ratio:.2f}x"
+            f"  (target <= {target}x: {verdict})"
+        )
+    print("All targets met." if met else "Some targets missed.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
