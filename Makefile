@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 WEB_STAMP := web/node_modules/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test install web chromium lint typecheck cfn-lint static pytest browser build lock audit openapi bench clean
+.PHONY: run test install web chromium lint typecheck cfn-lint static pytest browser build lock audit fuzz openapi bench clean
 
 run: install web
 	$(PY) -m infra.local
@@ -79,10 +79,16 @@ audit: install
 openapi: install
 	$(PY) -m infra.openapi > docs/openapi.json
 
+# schemathesis against docs/openapi.json and the local stack, longer than make test's short run.
+fuzz: install web
+	$(PY) -m bench.fuzz
+
 bench: install web
 	$(PY) -m bench.search
 	$(PY) -m bench.render
 	$(PY) -m bench.e2e
+	$(PY) -m bench.web
+	$(PY) -m bench.coldstart
 
 clean:
 	rm -rf $(VENV) $(SAM_VENV) $(CHECKOV_VENV) .aws-sam .mypy_cache .ruff_cache .pytest_cache web/node_modules web/dist
