@@ -8,9 +8,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-import pypdfium2  # type: ignore[import-untyped]
 import pytest
-import zxingcpp
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
@@ -19,6 +17,7 @@ from pasjes.filenames import unique_entry_names
 from pasjes.logic.verification import PassLinks, VerificationKeys, code_for, code_matches
 from pasjes.render.archive import build_zip
 from pasjes.render.pdf import FONT_FILE, PassRenderer, render_pass
+from tests.verification_helpers import qr_codes_on
 
 MM = 72 / 25.4
 
@@ -278,13 +277,6 @@ def test_zip_entries_carry_the_time_they_are_given() -> None:
 
 KEYS = VerificationKeys(current="a", secrets={"a": bytes(range(32))})
 LINKS = PassLinks(KEYS, "http://127.0.0.1:3000")
-
-
-def qr_codes_on(pdf: bytes) -> list[str]:
-    """The QR codes a phone would read off the page, rendered at about 200 dpi."""
-    page = pypdfium2.PdfDocument(pdf)[0]
-    image = page.render(scale=200 / 72).to_pil()
-    return [barcode.text for barcode in zxingcpp.read_barcodes(image)]
 
 
 def test_the_qr_code_on_a_pass_opens_its_check_page() -> None:
