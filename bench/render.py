@@ -5,12 +5,13 @@
 Ways to turn the same request into a ZIP, all drawing the same card with `draw_pass`:
 
 - ours:        `pasjes.render.archive.build_zip`: one DejaVu Sans face, its PDF font objects
-               built once per request (see `pasjes.render.pdf`), emphasis by stroking;
+               built once per request (see `pasjes.render.font`), emphasis by stroking;
 - ours-qr:     the same with every pass's QR code (zxing-cpp, drawn as one path), its printed
                code and link, under a CloudFront-length origin: what a deployment renders;
 - naive:       what most code does, as the issue measured it (~44 KB/pass): the full DejaVu Sans
                and DejaVu Sans Bold TTFs registered once per process, one canvas per pass,
-               reportlab subsetting both fonts again for every document;
+               reportlab subsetting both fonts again for every document (the bold face sets
+               what `draw_pass` emphasises by stroking: see `_BoldEmphasisCanvas`);
 - naive-1face: the same with only the regular TTF and emphasis by stroking, as ours does, to
                show what the per-request font objects gain on their own;
 - plain:       base-14 Helvetica and Helvetica-Bold, one canvas per pass: the speed of no
@@ -40,6 +41,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any, Literal
+
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
 
 from pasjes.domain import Pass, Qualification, QualificationType
 from pasjes.filenames import unique_entry_names
@@ -122,15 +127,55 @@ def _zip(passes: Sequence[Pass], render: Callable[[Pass], bytes]) -> bytes:
     return out.getvalue()
 
 
-def _canvas_per_pass(font: str, bold: str | None) -> Callable[[Sequence[Pass]], bytes]:
-    from reportlab.pdfgen.canvas import Canvas
+_Direction = Literal["LTR", "RTL"]
 
-    from pasjes.render.pdf import CARD_HEIGHT, CARD_WIDTH, draw_pass
+
+class _BoldEmphasisText(PDFTextObject):
+    """Sets in `bold` what the card emphasises by stroking its one face (text render mode 2)."""
+
+    def __init__(
+        self, canvas: Canvas, bold: str, x: float, y: float, direction: _Direction | None
+    ) -> None:
+        super().__init__(canvas, x, y, direction)
+        self._bold = bold
+        self._face = ""
+        self._size = 0.0
+        self._emphasised = False
+
+    def setFont(self, psfontname: str, size: float, leading: float | None = None) -> None:  # noqa: N802 - reportlab's name
+        self._face, self._size = psfontname, size
+        super().setFont(self._bold if self._emphasised else psfontname, size, leading)
+
+    def setTextRenderMode(self, mode: Literal[0, 1, 2, 3, 4, 5, 6, 7]) -> None:  # noqa: N802 - reportlab's name
+        self._emphasised = mode == 2
+        super().setFont(self._bold if self._emphasised else self._face, self._size)
+
+
+class _BoldEmphasisCanvas(Canvas):
+    """A canvas on which `draw_pass` emphasises in a second, bold face, as most code would."""
+
+    def __init__(self, *args: Any, bold: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._bold = bold
+
+    def beginText(  # noqa: N802 - reportlab's name
+        self, x: float = 0, y: float = 0, direction: _Direction | None = None
+    ) -> PDFTextObject:
+        return _BoldEmphasisText(self, self._bold, x, y, direction)
+
+
+def _canvas_per_pass(font: str, bold: str | None) -> Callable[[Sequence[Pass]], bytes]:
+    from pasjes.render.layout import CARD_HEIGHT, CARD_WIDTH
+    from pasjes.render.renderer import draw_pass
 
     def render(p: Pass) -> bytes:
         out = io.BytesIO()
-        c = Canvas(out, pagesize=(CARD_WIDTH, CARD_HEIGHT), invariant=1)
-        draw_pass(c, p, font, bold)
+        size = (CARD_WIDTH, CARD_HEIGHT)
+        if bold is None:
+            c = Canvas(out, pagesize=size, invariant=1)
+        else:
+            c = _BoldEmphasisCanvas(out, pagesize=size, invariant=1, bold=bold)
+        draw_pass(c, p, font)
         c.showPage()
         c.save()
         return out.getvalue()

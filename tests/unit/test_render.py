@@ -16,7 +16,8 @@ from pasjes.domain import Pass, Qualification, QualificationType
 from pasjes.filenames import unique_entry_names
 from pasjes.logic.verification import PassLinks, VerificationKeys, code_for, code_matches
 from pasjes.render.archive import build_zip
-from pasjes.render.pdf import FONT_FILE, PassRenderer, render_pass
+from pasjes.render.font import FONT_FILE
+from pasjes.render.renderer import PassRenderer, render_pass
 from tests.verification_helpers import qr_codes_on
 
 MM = 72 / 25.4

@@ -10,7 +10,7 @@ from datetime import datetime
 from pasjes.domain import Pass
 from pasjes.filenames import unique_entry_names
 from pasjes.logic.verification import PassLinks, configured_links
-from pasjes.render.pdf import PassRenderer
+from pasjes.render.renderer import PassRenderer
 
 # The ZIP format's own epoch. A fixed time keeps the archive a function of the passes alone,
 # so a redelivered render message writes the very same bytes.

@@ -1,0 +1,158 @@
+"""A pass as a one-page PDF the size of a bank card, made with reportlab.
+
+`draw_pass` lays out one card (see `layout`); `PassRenderer` turns the passes of one request
+into PDFs, with the request's font built once (see `font`) and, given the request's
+`PassLinks`, every pass's QR code of `{origin}/v/{code}` (see `qr`).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
+
+from pasjes.domain import Pass, QualificationType
+from pasjes.logic.verification import PassLinks
+from pasjes.render.font import FONT_NAME, drawing_with, request_encoding
+from pasjes.render.layout import (
+    ACCENT,
+    CARD_HEIGHT,
+    CARD_WIDTH,
+    CODE_FIRST_LINE,
+    CODE_SIZE,
+    FIXED_TEXT,
+    HEADER,
+    INK,
+    LABEL_BIRTH,
+    LABEL_EXAM,
+    LABEL_EXPIRY,
+    LABEL_EXTERNAL,
+    LABEL_MODULES,
+    LABEL_NUMBER,
+    MARGIN,
+    MODULE_SEPARATOR,
+    MUTED,
+    QR_SIZE,
+    QR_ZONE,
+    CardText,
+    display_text,
+    fit_text,
+    format_date,
+    own_text,
+)
+from pasjes.render.qr import draw_qr
+
+PRODUCER = "Pasjesportaal"
+
+
+def draw_pass(
+    c: Canvas, p: Pass, font: str, *, verification: tuple[str, str] | None = None
+) -> None:
+    """Draws `p` on a card-sized page in the registered font `font`, drawing only characters of
+    FIXED_TEXT and `own_text(p)`.
+
+    The qualification and the holder's name are emphasised by stroking `font` (a second face
+    would double the font bytes in every PDF). `verification` is (code, url): the QR code of
+    the url goes in the top-right square, the code under it.
+    """
+    width = CARD_WIDTH - 2 * MARGIN
+    beside_qr = QR_ZONE[0] - 6.0 - MARGIN
+
+    c.setFillColorRGB(*ACCENT)
+    c.rect(0, 0, 5.0, CARD_HEIGHT, stroke=0, fill=1)
+    c.setStrokeColorRGB(*INK)
+    c.setLineWidth(0.4)
+    text = CardText(c, font)
+    text.write(MARGIN, CARD_HEIGHT - 17.0, HEADER, 6.5, ACCENT)
+
+    size, lines = fit_text(display_text(p.qualification.name), font, beside_qr, 11.0, 8.0, 2)
+    y = CARD_HEIGHT - 31.0
+    for line in lines:
+        text.write(MARGIN, y, line, size, bold=True)
+        y -= size * 1.15
+    text.write(MARGIN, y - 1.5, display_text(p.qualification.type.value), 7.5, MUTED)
+
+    # Beside the QR column too: the code printed under the QR code reaches down to the name.
+    size, lines = fit_text(display_text(p.name), font, beside_qr, 12.0, 7.0, 2)
+    y = CARD_HEIGHT - (67.0 if len(lines) == 1 else 63.0)
+    for line in lines:
+        text.write(MARGIN, y, line, size, bold=True)
+        y -= size * 1.15
+
+    column = width / 3
+    cell = column - 4.0
+    row1, row2 = CARD_HEIGHT - 82.0, CARD_HEIGHT - 103.0
+    text.field(MARGIN, row1, LABEL_NUMBER, display_text(p.qualification_number), cell)
+    text.field(MARGIN + column, row1, LABEL_BIRTH, format_date(p.birth_date), cell)
+    external = display_text(p.external_number or "")
+    if external:
+        text.field(MARGIN + 2 * column, row1, LABEL_EXTERNAL, external, cell)
+    text.field(MARGIN, row2, LABEL_EXAM, format_date(p.qualification.exam_date), cell)
+    text.field(MARGIN + column, row2, LABEL_EXPIRY, format_date(p.qualification.expiry_date), cell)
+
+    modules = [display_text(m.name) for m in p.modules]
+    if p.qualification.type is QualificationType.DIPLOMA and modules:
+        text.write(MARGIN, 30.0, LABEL_MODULES, 5.5, MUTED)
+        size, lines = fit_text(MODULE_SEPARATOR.join(modules), font, width, 7.0, 6.0, 2)
+        for i, line in enumerate(lines):
+            text.write(MARGIN, 21.5 - i * (size + 1.5), line, size)
+    if verification is not None:
+        code = verification[0]
+        centre = QR_ZONE[0] + QR_SIZE / 2
+        for i, part in enumerate((code[:CODE_FIRST_LINE], code[CODE_FIRST_LINE:])):
+            part_width = pdfmetrics.stringWidth(part, font, CODE_SIZE)
+            baseline = QR_ZONE[1] - 6.5 - i * (CODE_SIZE + 1.5)
+            text.write(centre - part_width / 2, baseline, part, CODE_SIZE, MUTED)
+    text.draw(c)
+    if verification is not None:
+        draw_qr(c, verification[1])
+
+
+class PassRenderer:
+    """Renders the passes of one request. Build it once per request, then `render` each pass.
+
+    Building it makes the request's font objects (a few milliseconds), cached by character
+    set so a redelivered request reuses them. With `links`, every pass carries its QR code.
+    """
+
+    def __init__(self, passes: Iterable[Pass], links: PassLinks | None = None) -> None:
+        self._links = links
+        self._encoding = request_encoding(FIXED_TEXT + "".join(own_text(p) for p in passes))
+
+    def render(self, p: Pass) -> bytes:
+        """One pass as a PDF. `p` must be one of the passes the renderer was built with."""
+        if not set(map(ord, set(own_text(p)))) <= self._encoding.chars:
+            raise ValueError("pass is not part of the request this renderer was built for")
+        out = io.BytesIO()
+        with drawing_with(self._encoding):
+            # invariant: no creation time or random ID, so the same pass gives the same bytes.
+            # initialFontName: otherwise every PDF also declares an unused Helvetica, which
+            # costs ~20% of a pass. (types-reportlab types the parameter as a float, wrongly.)
+            c = Canvas(
+                out,
+                pagesize=(CARD_WIDTH, CARD_HEIGHT),
+                invariant=1,
+                pageCompression=1,
+                initialFontName=FONT_NAME,  # type: ignore[arg-type]
+            )
+            qualification, holder = display_text(p.qualification.name), display_text(p.name)
+            c.setTitle(f"{HEADER}: {qualification}, {holder}")
+            # reportlab's defaults would read "anonymous" and "unspecified" in a viewer.
+            c.setAuthor(PRODUCER)
+            c.setCreator(PRODUCER)
+            c.setSubject(HEADER)
+            verification = None
+            if self._links is not None:
+                code = self._links.code(p.qualification_number, p.qualification.code)
+                verification = (code, self._links.url(code))
+            draw_pass(c, p, FONT_NAME, verification=verification)
+            c.showPage()
+            c.save()
+        return out.getvalue()
+
+
+def render_pass(p: Pass, links: PassLinks | None = None) -> bytes:
+    """A single pass, for when there is no request around it."""
+    return PassRenderer([p], links).render(p)
