@@ -30,10 +30,7 @@ PHASES = "examples,coverage,fuzzing,stateful"
 # What the generator cannot know although the document says it, narrowed to the operation:
 # - GET /holders: a cursor is valid only as the server signed it (400 invalid_cursor), and q
 #   that looks like a date must be an existing one (400 invalid_parameter);
-# - POST /requests: a reused Idempotency-Key with another body, too many or no passes (422);
-# - GET on /requests/preview: the local gateway routes it to GET /requests/{id} (400 for the
-#   id "preview") where API Gateway answers 403; infra/gateway.py is to match a resource by path
-#   before method.
+# - POST /requests: a reused Idempotency-Key with another body, too many or no passes (422).
 CONFIG = """
 [checks]
 enabled = true
@@ -51,11 +48,6 @@ include-method = "POST"
 checks.positive_data_acceptance.expected-statuses = [
   "2xx", "3xx", "401", "403", "404", "409", "422", "429", "5xx"
 ]
-
-[[operations]]
-include-path = "/requests/preview"
-include-method = "POST"
-checks.unsupported_method.enabled = false
 """
 
 

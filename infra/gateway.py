@@ -596,14 +596,21 @@ def routes_from(template: SamTemplate, functions: Mapping[str, LocalFunction]) -
 def find_route(
     routes: Iterable[Route], method: str, path: str
 ) -> tuple[Route, dict[str, str]] | None:
-    candidates = []
-    for route in routes:
-        params = route.match(path)
-        if params is not None and route.method in (method, "ANY"):
-            candidates.append((route, params))
-    if not candidates:
+    """API Gateway picks the resource by the path alone (the most specific that fits), then the
+    method on it: a method the chosen resource lacks is no route, even if a less specific
+    resource has that method (GET /requests/preview is not GET /requests/{id})."""
+    fitting = [(route, params) for route in routes if (params := route.match(path)) is not None]
+    if not fitting:
         return None
-    return min(candidates, key=lambda c: (c[0].specificity, c[0].method == "ANY"))
+    resource = min(fitting, key=lambda c: c[0].specificity)[0].resource
+    on_resource = [
+        (route, params)
+        for route, params in fitting
+        if route.resource == resource and route.method in (method, "ANY")
+    ]
+    if not on_resource:
+        return None
+    return min(on_resource, key=lambda c: c[0].method == "ANY")
 
 
 @dataclass(frozen=True)

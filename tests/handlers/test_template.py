@@ -592,7 +592,11 @@ def test_api_gateways_own_errors_answer_json_with_a_message_and_a_code(
     assert isinstance(answer["message"], str)
     assert answer["message"]
     assert (int(response["StatusCode"]) if "StatusCode" in response else None) == status
-    assert response["ResponseParameters"]["Headers"]["Content-Type"] == "'application/json'"
+    headers = response["ResponseParameters"]["Headers"]
+    assert headers["Content-Type"] == "'application/json'"
+    # Like every answer of our functions: never kept by a browser or a proxy.
+    assert headers["Cache-Control"] == "'no-store'"
+    assert headers["X-Content-Type-Options"] == "'nosniff'"
 
 
 def test_a_server_error_of_api_gateway_shows_no_detail(template: Template) -> None:

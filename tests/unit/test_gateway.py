@@ -274,6 +274,18 @@ def test_a_literal_segment_wins_over_a_path_parameter() -> None:
     assert find_route(routes, "POST", "/requests/abc") is None
 
 
+def test_the_path_chooses_the_resource_before_the_method_does() -> None:
+    function = _function(Recorder())
+    routes = [
+        Route("GET", "/requests/{id}", function, authorized=True),
+        Route("POST", "/requests/preview", function, authorized=True),
+    ]
+
+    # As API Gateway: /requests/preview is the resource, and it has no GET.
+    assert find_route(routes, "GET", "/requests/preview") is None
+    assert find_route(routes, "POST", "/requests/preview") == (routes[1], {})
+
+
 @pytest.mark.parametrize(
     ("method", "target"),
     [
