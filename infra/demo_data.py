@@ -12,107 +12,36 @@ import argparse
 import math
 import random
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Final
 
 from infra.dataset import Dataset, write_folder, write_json
-from pasjes.domain import (
-    ExamType,
-    Holder,
-    Organisation,
-    Qualification,
-    QualificationType,
-    Registration,
+from infra.demo_manual import (
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    EHBO_VERENIGING,
+    EXAM_KINDS,
+    KEIRA_BHV,
+    ORGANISATIONS,
+    OTHER_PROFILE,
+    PROFILES,
+    REDDINGSBRIGADE,
+    add_years,
+    manual_holders,
 )
+from pasjes.domain import Holder, Organisation, Qualification, Registration
 
-KEIRA_BHV: Final = "keira-bhv"
-EHBO_VERENIGING: Final = "ehbo-vereniging-sint-joris"
-REDDINGSBRIGADE: Final = "reddingsbrigade-noordzee"
-MANUAL_EXAM: Final = "EX45465"
+# The demo users and Keira BHV stay importable from here, where the local stack and tests look.
+__all__ = ["DEMO_PASSWORD", "DEMO_USERS", "KEIRA_BHV", "benchmark_dataset", "generate", "main"]
 
-DEMO_PASSWORD: Final = "Pasjes-demo-2026!"
-# Email -> the organisations the contact person is contact of.
-DEMO_USERS: Final[Mapping[str, tuple[str, ...]]] = {
-    "contact@keira-bhv.example": (KEIRA_BHV, EHBO_VERENIGING),
-    "collega@keira-bhv.example": (KEIRA_BHV,),
-    "contact@reddingsbrigade.example": (REDDINGSBRIGADE,),
-}
-
-_ORGANISATIONS: Final = (
-    Organisation(KEIRA_BHV, "Keira BHV"),
-    Organisation(EHBO_VERENIGING, "EHBO-vereniging Sint Joris"),
-    Organisation(REDDINGSBRIGADE, "Reddingsbrigade Noordzee"),
-)
 _TOWNS: Final = (
     "Alkmaar", "Amersfoort", "Assen", "Breda", "Delft", "Deventer", "Emmen", "Enschede", "Gouda",
     "Groningen", "Haarlem", "Hoorn", "Leeuwarden", "Leiden", "Maastricht", "Middelburg",
     "Nijmegen", "Tilburg", "Venlo", "Zwolle",
 )  # fmt: skip
-
-DIPLOMA = QualificationType.DIPLOMA
-CERTIFICATE = QualificationType.CERTIFICATE
-
-
-@dataclass(frozen=True)
-class _Kind:
-    code: str
-    name: str
-    type: QualificationType
-
-
-@dataclass(frozen=True)
-class _ExamKind:
-    """What an exam of one exam type awards: a main qualification and, sometimes, modules."""
-
-    exam_type: ExamType
-    years_valid: int
-    main: _Kind
-    modules: tuple[tuple[_Kind, float], ...] = ()  # (module, chance a candidate takes it)
-
-
-_DEH = _Kind("DEH", "Diploma Eerste Hulp", DIPLOMA)
-_EHK = _Kind("EHK", "Eerste Hulp aan Kinderen", CERTIFICATE)
-_IEH = _Kind("IEH", "Instructeur Eerste Hulp", DIPLOMA)
-_IEHW = _Kind("IEHW", "Instructeur Eerste Hulp bij wandeltochten", CERTIFICATE)
-_JEH = _Kind("JEH", "Jeugd Eerste Hulp", DIPLOMA)
-_LH = _Kind("LH", "Levensreddend handelen", CERTIFICATE)
-
-_EXAM_KINDS: Final = {
-    "EH": _ExamKind(
-        ExamType("EH", "Eerste Hulp"),
-        2,
-        _DEH,
-        (
-            (_EHK, 0.45),
-            (_Kind("REA", "Reanimatie en AED", CERTIFICATE), 0.35),
-            (_Kind("EHS", "Eerste Hulp bij Sportongevallen", CERTIFICATE), 0.15),
-        ),
-    ),
-    "JEH": _ExamKind(ExamType("JEH", "Jeugd Eerste Hulp"), 2, _JEH),
-    "IEH": _ExamKind(ExamType("IEH", "Instructeur Eerste Hulp"), 3, _IEH, ((_IEHW, 0.4),)),
-    "LH": _ExamKind(ExamType("LH", "Levensreddend handelen"), 2, _LH),
-    "BHV": _ExamKind(
-        ExamType("BHV", "Bedrijfshulpverlening"),
-        1,
-        _Kind("BHV", "Bedrijfshulpverlener", DIPLOMA),
-        ((_Kind("BHVO", "Ontruimingsoefening", CERTIFICATE), 0.3),),
-    ),
-    "EHZ": _ExamKind(
-        ExamType("EHZ", "Eerste Hulp bij Zwemongevallen"),
-        2,
-        _Kind("EHZ", "Eerste Hulp bij Zwemongevallen", CERTIFICATE),
-    ),
-}
-# Which exams each organisation holds, with weights: every organisation is a little different.
-_PROFILES: Final[Mapping[str, Mapping[str, int]]] = {
-    KEIRA_BHV: {"EH": 5, "BHV": 4, "LH": 2, "JEH": 1},
-    EHBO_VERENIGING: {"EH": 5, "JEH": 2, "IEH": 1, "LH": 1},
-    REDDINGSBRIGADE: {"EH": 3, "EHZ": 3, "LH": 2},
-}
-_OTHER_PROFILE: Final = {"EH": 4, "BHV": 2, "JEH": 1, "LH": 1, "IEH": 1}
 
 # The chance that a generated holder is also registered at a second organisation.
 _SECOND_REGISTRATION = 0.08
@@ -154,94 +83,6 @@ _NON_LATIN1 = (
     ("Mevr.", "Trần Thị Hương"), ("Dhr.", "Mārtiņš Bērziņš"),
 )  # fmt: skip
 _INITIALS = "ABCDEFGHIJKLMNPRSTW"
-
-
-# --- The manual's four holders ------------------------------------------------------------------
-
-
-def _add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February in a year without one
-        return day.replace(year=day.year + years, day=28)
-
-
-def _manual_holders(today: date) -> tuple[tuple[Holder, str | None], ...]:
-    """The holders the manual shows, with its dates moved by whole years into the present.
-
-    The manual's exams lie in 2017-2019 and its expiry dates in 2020-2021. Moving them all by the
-    largest number of years that keeps the last exam in the past keeps every expiry in the future:
-    the last exam (2019-03-18) and the first expiry (2020-10-01) lie more than a year apart.
-    """
-    last_exam = date(2019, 3, 18)
-    shift = today.year - last_exam.year
-    if _add_years(last_exam, shift) > today:
-        shift -= 1
-
-    def q(
-        kind: _Kind,
-        exam_type: str,
-        exam_number: str,
-        exam_date: date,
-        expiry_date: date,
-        parent: _Kind | None = None,
-    ) -> Qualification:
-        return Qualification(
-            code=kind.code,
-            name=kind.name,
-            type=kind.type,
-            exam_type=exam_type,
-            exam_number=exam_number,
-            exam_date=_add_years(exam_date, shift),
-            expiry_date=_add_years(expiry_date, shift),
-            parent_code=parent.code if parent else None,
-        )
-
-    knightley_expiry = date(2020, 10, 1)
-    knightley = Holder(
-        "73029884",
-        "Mevr. K.C. Knightley",
-        date(2000, 1, 1),
-        (
-            # On its own here, as the manual lists it without the Diploma Eerste Hulp.
-            q(_EHK, "EH", "EX31207", date(2017, 7, 28), knightley_expiry),
-            q(_IEH, "IEH", "EX40433", date(2018, 8, 31), knightley_expiry),
-            q(_IEHW, "IEH", "EX40710", date(2018, 9, 11), knightley_expiry, parent=_IEH),
-            q(_JEH, "JEH", "EX39802", date(2018, 6, 12), knightley_expiry),
-            q(_LH, "LH", "EX42177", date(2019, 1, 23), knightley_expiry),
-        ),
-    )
-
-    def from_manual_exam(number: str, name: str, born: date, expiry: date, ehk: bool) -> Holder:
-        qualifications = [q(_DEH, "EH", MANUAL_EXAM, last_exam, expiry)]
-        if ehk:
-            qualifications.append(q(_EHK, "EH", MANUAL_EXAM, last_exam, expiry, parent=_DEH))
-        return Holder(number, name, born, tuple(qualifications))
-
-    return (
-        (knightley, "1122334455"),
-        (
-            from_manual_exam(
-                "99731441", "Dhr. B van Test", date(2000, 4, 3), date(2021, 4, 1), ehk=False
-            ),
-            None,
-        ),
-        (
-            from_manual_exam(
-                "99600953", "Dhr. TEST de Tester", date(1992, 6, 18), date(2021, 4, 1), ehk=True
-            ),
-            None,
-        ),
-        (
-            from_manual_exam(
-                "99694102", "Dhr. TT Te Tester", date(2000, 1, 12), date(2021, 1, 21), ehk=True
-            ),
-            None,
-        ),
-    )
-
-
-# --- Generated holders --------------------------------------------------------------------------
 
 
 @dataclass
@@ -303,7 +144,7 @@ class _Generator:
 
     def qualifications(self, organisation_id: str) -> tuple[Qualification, ...]:
         rng = self.rng
-        profile = _PROFILES.get(organisation_id, _OTHER_PROFILE)
+        profile = PROFILES.get(organisation_id, OTHER_PROFILE)
         count = rng.choices((1, 2, 3), weights=(65, 27, 8))[0]
         exam_types: list[str] = []
         while len(exam_types) < min(count, len(profile)):
@@ -312,9 +153,9 @@ class _Generator:
                 exam_types.append(choice)
         result: list[Qualification] = []
         for exam_type in exam_types:
-            kind = _EXAM_KINDS[exam_type]
+            kind = EXAM_KINDS[exam_type]
             exam = self.exam(organisation_id, exam_type)
-            expiry = _add_years(exam.day, kind.years_valid)
+            expiry = add_years(exam.day, kind.years_valid)
             # Modules come from the diploma's exam and expire with it.
             awarded = [(kind.main, None)] + [
                 (module, kind.main.code) for module, chance in kind.modules if rng.random() < chance
@@ -364,7 +205,7 @@ def _organisations(extra: int) -> tuple[Organisation, ...]:
         suffix = f" {round_ + 1}" if round_ else ""
         slug = f"{town.lower()}{f'-{round_ + 1}' if round_ else ''}"
         others.append(Organisation(f"ehbo-opleidingen-{slug}", f"EHBO Opleidingen {town}{suffix}"))
-    return _ORGANISATIONS + tuple(others)
+    return ORGANISATIONS + tuple(others)
 
 
 def _spread(total: int, organisation_ids: Sequence[str]) -> list[str]:
@@ -391,7 +232,7 @@ def generate(
     enough); the others are spread evenly over the other organisations, and some of all of them
     are registered at a second organisation other than Keira BHV.
     """
-    manual = _manual_holders(today)
+    manual = manual_holders(today)
     organisations = _organisations(extra_organisations)
     others = [o.id for o in organisations if o.id != KEIRA_BHV]
     if keira_holders is None:
@@ -443,7 +284,7 @@ def generate(
             registrations.append(Registration(second, number, generator.external_number(second)))
 
     exam_types = sorted(
-        (kind.exam_type for kind in _EXAM_KINDS.values()), key=lambda t: (t.name, t.code)
+        (kind.exam_type for kind in EXAM_KINDS.values()), key=lambda t: (t.name, t.code)
     )
     keira = {r.qualification_number for r in registrations if r.organisation_id == KEIRA_BHV}
     return Dataset(
