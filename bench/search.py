@@ -47,8 +47,8 @@ import msgspec
 from botocore.client import BaseClient
 
 from infra.demo_data import KEIRA_BHV, benchmark_dataset
-from infra.gateway import SamTemplate
-from infra.local import configure_environment, template_environment
+from infra.local.environment import configure_environment, template_environment
+from infra.local.gateway.template import SamTemplate
 from tests.conftest import FakeContext, api_event
 from tests.e2e.stack import free_port
 

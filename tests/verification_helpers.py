@@ -23,7 +23,7 @@ def stack_verification_keys(config: Mapping[str, str]) -> VerificationKeys:
     """The keys a local stack made at start, read from its Secrets Manager (the moto server
     that /config.json names for Cognito), as anyone with access to the account could."""
     # Here, not at the top: unit tests that only read QR codes need not import the stack.
-    from infra.local import VERIFICATION_SECRET
+    from infra.local.provision import VERIFICATION_SECRET
 
     client = boto3.client(
         "secretsmanager",

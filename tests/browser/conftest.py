@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
-from infra.webapp import WEB_DIST
+from infra.local.webapp import WEB_DIST
 from tests.browser.helpers import SCREENSHOTS, screenshot
 from tests.e2e.stack import StackClient, StackProcess, start_stack
 

@@ -23,9 +23,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from infra import local
 from infra.dataset import Dataset, write_folder
 from infra.demo_data import KEIRA_BHV, generate
+from infra.local import provision as local
 from pasjes.domain import Holder
 from tests.e2e.stack import CONTACT, MANUAL_EXAM_HOLDERS, REPO, StackClient, StackProcess
 from tests.verification_helpers import qr_codes_on

@@ -1,7 +1,7 @@
 """Faults in the render pipeline: S3 down, a render that dies, poison, and a double delivery.
 
 The queue is moto's, with the template's redrive policy, and the local event source mapping
-(`infra.worker.QueueWorker`) drives the real render handler, as Lambda's poller would. Faults
+(`infra.local.worker.QueueWorker`) drives the real render handler, as Lambda's poller would. Faults
 are injected where AWS would produce them: an S3 endpoint answering 503, a process that stops
 in the middle of a request.
 """
@@ -22,8 +22,9 @@ import pytest
 from botocore.exceptions import EndpointConnectionError
 
 from functions.download.app import handler as download_handler
-from infra.gateway import LocalFunction, SamTemplate
-from infra.worker import QueueWorker
+from infra.local.gateway.lambda_runtime import LocalFunction
+from infra.local.gateway.template import SamTemplate
+from infra.local.worker import QueueWorker
 from pasjes.aws import s3_client
 from pasjes.dal import requests
 from pasjes.domain import Pass, RequestStatus

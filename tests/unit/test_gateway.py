@@ -20,22 +20,14 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from infra.gateway import (
-    MAX_BODY_BYTES,
-    CognitoTokenVerifier,
-    FunctionSpec,
-    Gateway,
-    GatewayResponse,
-    GatewayResponses,
-    GatewayServer,
-    HttpRequest,
-    LocalFunction,
-    Route,
-    SamTemplate,
-    TemplateError,
-    claims_as_api_gateway_passes_them,
-    find_route,
-)
+from infra.local.gateway.authorizer import CognitoTokenVerifier, claims_as_api_gateway_passes_them
+from infra.local.gateway.lambda_runtime import LocalFunction
+from infra.local.gateway.messages import HttpRequest
+from infra.local.gateway.pipeline import Gateway
+from infra.local.gateway.responses import GatewayResponse, GatewayResponses
+from infra.local.gateway.routing import Route, find_route
+from infra.local.gateway.server import MAX_BODY_BYTES, GatewayServer
+from infra.local.gateway.template import FunctionSpec, SamTemplate, TemplateError
 
 REGION = "eu-west-1"
 POOL = "eu-west-1_TestPool"

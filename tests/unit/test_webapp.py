@@ -6,8 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from infra.gateway import Gateway, GatewayResponses, HttpRequest, HttpResponse, SamTemplate
-from infra.webapp import WebApp, content_security_policy, origin_of
+from infra.local.gateway.messages import HttpRequest, HttpResponse
+from infra.local.gateway.pipeline import Gateway
+from infra.local.gateway.responses import GatewayResponses
+from infra.local.gateway.template import SamTemplate
+from infra.local.webapp import WebApp, content_security_policy, origin_of
 
 COGNITO = "http://127.0.0.1:5100"
 INDEX = b"<!doctype html><title>Pasjesportaal</title>"

@@ -11,8 +11,9 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from infra.gateway import FunctionSpec, LocalFunction, SqsEvent
-from infra.worker import QueueWorker, failed_message_ids
+from infra.local.gateway.lambda_runtime import LocalFunction
+from infra.local.gateway.template import FunctionSpec, SqsEvent
+from infra.local.worker import QueueWorker, failed_message_ids
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient

@@ -16,9 +16,9 @@ from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from infra.gateway import HttpRequest, HttpResponse
+from infra.local.gateway.messages import HttpRequest, HttpResponse
 
-WEB_DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
+WEB_DIST = Path(__file__).resolve().parents[2] / "web" / "dist"
 INDEX = "index.html"
 
 CONTENT_TYPES = {

@@ -14,7 +14,9 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from infra.gateway import LocalFunction, Log, SqsEvent
+from infra.local.gateway.lambda_runtime import LocalFunction
+from infra.local.gateway.template import SqsEvent
+from infra.local.output import Log
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs.client import SQSClient
