@@ -19,7 +19,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from moto.utilities.utils import load_resource
 
-from infra.gateway import SamTemplate
+from infra.local.gateway.template import SamTemplate
 from tests.e2e.stack import (
     COLLEAGUE,
     CONTACT,
