@@ -1,5 +1,6 @@
 """The environment every client and handler of the local stack reads: the template's variables,
-the local resources' names, and AWS pointed at the embedded moto server and nothing else."""
+the names of the resources `provision` makes, and AWS pointed at the embedded moto server and
+nothing else."""
 
 from __future__ import annotations
 
