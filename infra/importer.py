@@ -89,11 +89,16 @@ def load(dataset: Dataset, *, resolve_sub: Callable[[str], str]) -> LoadReport:
         for organisation_id in organisation_ids
     ]
     ended = contacts.replace_memberships([o.id for o in dataset.organisations], memberships)
-    revoked = [rid for sub, org_id in ended for rid in requests.ids_of(sub, org_id)]
+    revoked_of: dict[str, list[str]] = {}
+    for sub, organisation_id in ended:
+        revoked_of.setdefault(sub, []).extend(requests.ids_of(sub, organisation_id))
+    revoked = [rid for ids in revoked_of.values() for rid in ids]
     # ZIPs first: should the import stop in between, a request left without its ZIP is
     # invisible anyway, since every read checks membership.
     passes_bucket.delete_zips(revoked)
-    requests.delete_requests(revoked)
+    for sub, ids in revoked_of.items():
+        # Frees the pending slots of those not rendered yet: the person keeps their quota.
+        requests.delete_requests(sub, ids)
     return LoadReport(
         organisations=len(with_exam_types),
         holders=len(dataset.holders),

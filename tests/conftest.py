@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import threading
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -14,6 +15,7 @@ import boto3
 import pytest
 from moto import mock_aws
 from moto.dynamodb.models import DynamoDBBackend
+from moto.core.botocore_stubber import BotocoreStubber
 
 from pasjes.dal import contacts, holders, organisations, registrations
 from pasjes.domain import (
@@ -144,12 +146,27 @@ def _refuse_scan(*args: Any, **kwargs: Any) -> None:
     raise AssertionError("a DynamoDB Scan was issued: no code path may read a whole table")
 
 
+_ONE_AWS_CALL_AT_A_TIME = threading.RLock()
+_moto_process_request = BotocoreStubber.process_request
+
+
+def _serialised_process_request(self: BotocoreStubber, *args: Any, **kwargs: Any) -> Any:
+    """AWS applies each call atomically (a DynamoDB transaction, an S3 PutObject); moto in this
+    process does not: a transaction copies and may restore whole tables while another thread
+    writes, and two PutObjects of one key share a closed buffer. Tests that race threads, as
+    concurrent Lambdas race, get AWS's per-call isolation back this way; the race in our own
+    code, between the calls, is untouched."""
+    with _ONE_AWS_CALL_AT_A_TIME:
+        return _moto_process_request(self, *args, **kwargs)
+
+
 @pytest.fixture
 def aws(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A moto account with every table, the bucket and the render queue, where a Scan fails."""
     from infra.tables import create_tables
 
     monkeypatch.setattr(DynamoDBBackend, "scan", _refuse_scan)
+    monkeypatch.setattr(BotocoreStubber, "process_request", _serialised_process_request)
     with mock_aws():
         create_tables()
         boto3.client("s3").create_bucket(

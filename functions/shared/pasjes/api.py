@@ -21,11 +21,13 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestValidationError,
 )
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
+from botocore.exceptions import ClientError
 
 from pasjes.errors import (
     InvalidBody,
     InvalidParameter,
     PortalError,
+    ServiceBusy,
     Unauthenticated,
     UnknownParameter,
     UnsupportedMediaType,
@@ -47,12 +49,54 @@ class Caller:
     email: str
 
 
-def _error_response(status: int, body: dict[str, Any]) -> Response[dict[str, Any]]:
-    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body)
+def _error_response(
+    status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> Response[dict[str, Any]]:
+    return Response(
+        status_code=status,
+        content_type=content_types.APPLICATION_JSON,
+        body=body,
+        headers=headers or None,
+    )
 
 
 def _portal_response(error: PortalError) -> Response[dict[str, Any]]:
-    return _error_response(error.status, error.body())
+    return _error_response(error.status, error.body(), error.headers())
+
+
+# What AWS answers when a table (or another service) is asked more than it serves right now.
+_THROTTLING_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "Throttling",
+        "TooManyRequestsException",
+    }
+)
+
+
+def _error_code(error: BaseException) -> str | None:
+    if isinstance(error, ClientError):
+        return str(error.response.get("Error", {}).get("Code"))
+    return None
+
+
+def is_throttling(error: BaseException) -> bool:
+    """Whether `error` is, or was caused by, AWS throttling that outlasted the SDK's retries.
+
+    pynamodb and Powertools wrap botocore's ClientError in their own exceptions, raised from
+    it; the chain is followed rather than each wrapper named, so the data layer's library stays
+    out of this module.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if _error_code(current) in _THROTTLING_CODES:
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def _validation_error(error: RequestValidationError) -> PortalError:
@@ -106,6 +150,10 @@ def make_resolver() -> APIGatewayRestResolver:
 
     @app.exception_handler(Exception)
     def unexpected(error: Exception) -> Response[dict[str, Any]]:
+        if is_throttling(error):
+            # Overload is no bug of ours: the client is told to come back, never sees a 500.
+            logger.warning("Throttled after the SDK's retries", error=type(error).__name__)
+            return _portal_response(ServiceBusy())
         logger.exception("Unhandled error")
         return _error_response(
             HTTPStatus.INTERNAL_SERVER_ERROR,

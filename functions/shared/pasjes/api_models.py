@@ -31,8 +31,8 @@ from pasjes.domain import (
     RequestStatus,
     status_of,
 )
-from pasjes.logic.preview import MAX_PREVIEW_HOLDERS, Preview
-from pasjes.settings import MAX_PASSES_PER_REQUEST
+from pasjes.logic.preview import Preview
+from pasjes.rules import MAX_PASSES_PER_REQUEST, MAX_PREVIEW_HOLDERS
 from pasjes.text import ascii_digits, invisible_characters
 
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")

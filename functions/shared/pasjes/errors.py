@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from pasjes.rules import REQUEST_LIFETIME_DAYS
 from pasjes.text import safe_echo
 
 _NAMES_SHOWN = 10
@@ -24,6 +25,21 @@ class PortalError(Exception):
 
     def body(self) -> dict[str, Any]:
         return {"message": self.message, "code": self.code, **self.details}
+
+    def headers(self) -> dict[str, str]:
+        """Headers the answer carries beside the body (Retry-After for a 429 or 503)."""
+        return {}
+
+
+class _RetryLater(PortalError):
+    """A failure that passes: the answer says when to try again, in seconds."""
+
+    def __init__(self, message: str, *, retry_after: int, **details: Any) -> None:
+        super().__init__(message, retryAfter=retry_after, **details)
+        self.retry_after = retry_after
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
 
 
 class Unauthenticated(PortalError):
@@ -176,7 +192,8 @@ class RequestExpired(PortalError):
 
     def __init__(self) -> None:
         super().__init__(
-            "This request's 7 days are over and its passes are gone; submit a new request."
+            f"This request's {REQUEST_LIFETIME_DAYS} days are over and its passes are gone; "
+            "submit a new request."
         )
 
 
@@ -188,4 +205,44 @@ class RenderQueueUnavailable(PortalError):
         super().__init__(
             "The request could not be queued for rendering; it is listed as failed. "
             "Try again shortly."
+        )
+
+
+class TooManyPendingRequests(_RetryLater):
+    status = 429
+    code = "too_many_pending"
+
+    def __init__(self, limit: int, *, retry_after: int) -> None:
+        super().__init__(
+            f"You have {limit} requests waiting for their passes, the most at once. Submit this "
+            "one when one of them is ready.",
+            retry_after=retry_after,
+            limit=limit,
+        )
+
+
+class DailyLimitReached(_RetryLater):
+    status = 429
+    code = "daily_limit_reached"
+
+    def __init__(self, limit: int, *, retry_after: int) -> None:
+        super().__init__(
+            f"You submitted {limit} requests today, the most in one day. Submit again after "
+            "midnight (UTC).",
+            retry_after=retry_after,
+            limit=limit,
+        )
+
+
+class ServiceBusy(_RetryLater):
+    """The database kept throttling after the SDK's retries: a moment of overload, not a bug."""
+
+    status = 503
+    code = "busy"
+
+    def __init__(self, *, retry_after: int = 5) -> None:
+        super().__init__(
+            "The portal is very busy right now and could not handle this request. "
+            "Try again in a few seconds.",
+            retry_after=retry_after,
         )

@@ -6,9 +6,10 @@ import os
 from dataclasses import dataclass
 from functools import cache
 
-REQUEST_LIFETIME_DAYS = 7
-MAX_PASSES_PER_REQUEST = 250
-DOWNLOAD_URL_SECONDS = 300
+# The limits live in pasjes.rules. Re-exported only until pasjes/logic/requests.py and
+# tests/handlers/test_template.py (not this change's files) import them from there.
+from pasjes.rules import MAX_PASSES_PER_REQUEST as MAX_PASSES_PER_REQUEST
+from pasjes.rules import REQUEST_LIFETIME_DAYS as REQUEST_LIFETIME_DAYS
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,11 @@ passes a request yields are stored with it at submit, so render prints exactly w
 
 from __future__ import annotations
 
+import time
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Collection
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 import msgspec
@@ -20,13 +22,18 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
+from pynamodb.connection import Connection
 from pynamodb.constants import PAY_PER_REQUEST_BILLING_MODE
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
-from pasjes.dal import TableName
+from pasjes.dal import TableName, quotas
+from pasjes.dal.quotas import QuotaModel, day_key, pending_key
 from pasjes.domain import Organisation, Pass, PassRequest, RequestStatus
+from pasjes.errors import DailyLimitReached, ServiceBusy, TooManyPendingRequests
+from pasjes.rules import PENDING_RETRY_AFTER_SECONDS, SubmissionQuota
 
 _LISTED = [
     "status",
@@ -111,9 +118,53 @@ def _to_domain(item: RequestModel, *, with_passes: bool) -> PassRequest:
     )
 
 
-def create_request(request: PassRequest) -> None:
-    """Store a new request; an id that exists already is never overwritten."""
-    item = RequestModel(
+class RequestIdTaken(Exception):
+    """The new request's id exists already (128 random bits: in practice never)."""
+
+
+@cache
+def _connection() -> Connection:
+    """For transactions; configured as the models' own connections are (region, endpoint)."""
+    return Connection()
+
+
+_CONDITION_FAILED = "ConditionalCheckFailed"
+# Another transaction on the same items at that moment (two submits of one person at once).
+_CONFLICT = "TransactionConflict"
+_THROTTLED = frozenset({"ThrottlingError", "ProvisionedThroughputExceeded"})
+_CONFLICT_ATTEMPTS = 3
+
+
+def _cancellation_codes(error: TransactWriteError) -> list[str | None]:
+    """Why each item of a cancelled transaction failed (None: it did not); anything else than
+    a cancellation is re-raised as it is."""
+    if error.cause_response_code != "TransactionCanceledException":
+        raise error
+    return [reason.code if reason is not None else None for reason in error.cancellation_reasons]
+
+
+def _transact(write: Callable[[TransactWrite], None]) -> list[str | None]:
+    """Run a transaction; [] when it committed, else the cancellation codes. A conflict with a
+    concurrent transaction is retried, as DynamoDB advises; throttling is the portal being busy."""
+    codes: list[str | None] = []
+    for attempt in range(_CONFLICT_ATTEMPTS):
+        try:
+            with TransactWrite(connection=_connection()) as transaction:
+                write(transaction)
+        except TransactWriteError as error:
+            codes = _cancellation_codes(error)
+        else:
+            return []
+        if _THROTTLED.intersection(codes):
+            raise ServiceBusy()
+        if _CONFLICT not in codes:
+            return codes
+        time.sleep(0.02 * (attempt + 1))
+    raise ServiceBusy()
+
+
+def _item_of(request: PassRequest) -> RequestModel:
+    return RequestModel(
         request.id,
         owner_sub=request.owner_sub,
         created_at=request.created_at,
@@ -128,7 +179,72 @@ def create_request(request: PassRequest) -> None:
         ttl=request.expires_at,
         passes=_passes_to_bytes(request.passes),
     )
-    item.save(condition=RequestModel.request_id.does_not_exist())
+
+
+def create_request(request: PassRequest, *, quota: SubmissionQuota | None = None) -> None:
+    """Store a new request; an id that exists already is never overwritten (RequestIdTaken).
+
+    With a quota, the request takes one of its owner's pending slots and counts for the day in
+    the same transaction, or is not stored at all (TooManyPendingRequests, DailyLimitReached).
+    Without one (tests planting old requests), it is stored outside any count.
+    """
+    item = _item_of(request)
+    if quota is None:
+        try:
+            item.save(condition=RequestModel.request_id.does_not_exist())
+        except PutError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                raise RequestIdTaken(request.id) from error
+            raise
+        return
+    sub = request.owner_sub
+    take, room = quotas.take_pending(request.id, quota.max_pending)
+    count, below = quotas.count_today(quota.max_per_day, quota.day_ends)
+
+    def write(transaction: TransactWrite) -> None:
+        # pynamodb sends puts before updates: the codes come back in this order.
+        transaction.save(item, condition=RequestModel.request_id.does_not_exist())
+        transaction.update(QuotaModel(pending_key(sub)), actions=take, condition=room)
+        transaction.update(QuotaModel(day_key(sub, quota.day)), actions=count, condition=below)
+
+    for repaired in (False, True):
+        codes = _transact(write)
+        if not codes:
+            return
+        taken, pending_full, day_full = (code == _CONDITION_FAILED for code in codes)
+        if taken:
+            raise RequestIdTaken(request.id)
+        if day_full:
+            retry = quota.seconds_until_next_day(request.created_at)
+            raise DailyLimitReached(quota.max_per_day, retry_after=retry)
+        if not pending_full:
+            raise RuntimeError(f"Request transaction cancelled: {codes}")
+        # A slot may still be held by a request that ended without freeing it (a render that
+        # died on its last delivery, a request past its days): free those once and try again.
+        if repaired or not free_finished(sub, now=request.created_at):
+            break
+    raise TooManyPendingRequests(quota.max_pending, retry_after=PENDING_RETRY_AFTER_SECONDS)
+
+
+def free_finished(owner_sub: str, *, now: datetime) -> bool:
+    """Free the slots of the owner's requests that are no longer waiting for render: ready,
+    failed, deleted or expired. True when any was freed. Safe against every writer: an id is
+    in the set only while its request exists (both are written in one transaction), and a
+    request read as finished never waits again."""
+    held = quotas.held(owner_sub)
+    if not held:
+        return False
+    waiting = {
+        item.request_id
+        for item in RequestModel.batch_get(
+            list(held), consistent_read=True, attributes_to_get=["requestId", "status", "expiresAt"]
+        )
+        if item.status in (RequestStatus.PENDING.value, RequestStatus.RENDERING.value)
+        and item.expires_at > now
+    }
+    finished = held - waiting
+    quotas.free(owner_sub, finished)
+    return bool(finished)
 
 
 def get_request(request_id: str, *, with_passes: bool = False) -> PassRequest | None:
@@ -160,21 +276,54 @@ def ids_of(owner_sub: str, organisation_id: str) -> list[str]:
     return [item.request_id for item in query]
 
 
-def delete_requests(request_ids: Iterable[str]) -> None:
+def delete_requests(owner_sub: str, request_ids: Collection[str]) -> None:
+    """Delete the owner's requests, and free the pending slots any of them still held.
+
+    Freeing after the deletes leaks nothing: a render finishing one of them meanwhile either
+    freed its slot already (removing an id twice changes nothing) or finds it deleted and
+    frees nothing."""
     with RequestModel.batch_write() as batch:
         for request_id in request_ids:
             batch.delete(RequestModel(request_id))
+    quotas.free(owner_sub, request_ids)
 
 
-def _transition(request_id: str, allowed_from: list[RequestStatus], **changes: Any) -> bool:
-    """Apply changes only when the request is in one of the allowed statuses."""
-    item = RequestModel(request_id)
+def _transition(
+    request_id: str,
+    allowed_from: list[RequestStatus],
+    *,
+    free_slot_of: str | None = None,
+    **changes: Any,
+) -> bool:
+    """Apply changes only when the request is in one of the allowed statuses.
+
+    With `free_slot_of` (the owner), the request's pending slot is freed in the same
+    transaction: the change happens once, so the slot is freed once."""
     actions = [getattr(RequestModel, name).set(value) for name, value in changes.items()]
     condition = RequestModel.request_id.exists() & RequestModel.status.is_in(
         *[s.value for s in allowed_from]
     )
+    if free_slot_of is not None:
+
+        def write(transaction: TransactWrite) -> None:
+            transaction.update(RequestModel(request_id), actions=actions, condition=condition)
+            transaction.update(
+                QuotaModel(pending_key(free_slot_of)),
+                actions=quotas.free_pending([request_id]),
+                condition=quotas.holds(request_id),
+            )
+
+        codes = _transact(write)
+        if not codes:
+            return True
+        if codes[0] == _CONDITION_FAILED:
+            return False
+        if codes[0] is not None:
+            raise RuntimeError(f"Request transaction cancelled: {codes}")
+        # The request holds no slot (stored outside any quota, or freed by a repair): change
+        # it alone.
     try:
-        item.update(actions=actions, condition=condition)
+        RequestModel(request_id).update(actions=actions, condition=condition)
     except UpdateError as error:
         if error.cause_response_code == "ConditionalCheckFailedException":
             return False
@@ -194,10 +343,13 @@ def mark_progress(request_id: str, rendered: int) -> bool:
     return _transition(request_id, [RequestStatus.RENDERING], rendered_count=rendered)
 
 
-def mark_ready(request_id: str, *, ready_at: datetime, zip_size: int, passes: int) -> bool:
+def mark_ready(
+    request_id: str, *, owner_sub: str, ready_at: datetime, zip_size: int, passes: int
+) -> bool:
     return _transition(
         request_id,
         [RequestStatus.RENDERING],
+        free_slot_of=owner_sub,
         status=RequestStatus.READY.value,
         ready_at=ready_at,
         zip_size=zip_size,
@@ -205,11 +357,12 @@ def mark_ready(request_id: str, *, ready_at: datetime, zip_size: int, passes: in
     )
 
 
-def mark_failed(request_id: str, reason: str) -> bool:
+def mark_failed(request_id: str, reason: str, *, owner_sub: str) -> bool:
     """Mark failed unless the request was already made ready (a late failure changes nothing)."""
     return _transition(
         request_id,
         [RequestStatus.PENDING, RequestStatus.RENDERING],
+        free_slot_of=owner_sub,
         status=RequestStatus.FAILED.value,
         error=reason,
     )

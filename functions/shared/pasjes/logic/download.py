@@ -16,7 +16,7 @@ from pasjes.domain import PassRequest
 from pasjes.filenames import zip_file_name
 from pasjes.logic.access import visible_request, visible_requests
 from pasjes.logic.requests import Clock, downloadable, listed_since, utc_now
-from pasjes.settings import DOWNLOAD_URL_SECONDS
+from pasjes.rules import DOWNLOAD_URL_SECONDS
 
 Presigner = Callable[[str, str, int], str]
 

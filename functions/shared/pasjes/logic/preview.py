@@ -18,10 +18,7 @@ from datetime import date
 from pasjes.domain import Holder, HolderRow, QualificationType
 from pasjes.errors import HoldersNotFound
 from pasjes.logic.requests import Selection, passes_of
-from pasjes.settings import MAX_PASSES_PER_REQUEST
-
-# A whole organisation: the largest has about 10,000 holders.
-MAX_PREVIEW_HOLDERS = 10_000
+from pasjes.rules import MAX_PASSES_PER_REQUEST
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ ZipStore = Callable[[str, bytes], None]
 FAILED_REASON = (
     "The passes could not be made. Submit the request again; if it fails again, contact us."
 )
+EXPIRED_REASON = "The request expired before its passes were made."
 
 
 class RenderMessage(BaseModel):
@@ -78,7 +79,7 @@ def render_request(
     if request.status in (RequestStatus.READY, RequestStatus.FAILED):
         return request.status
     if now() >= request.expires_at:
-        requests.mark_failed(request_id, "The request expired before its passes were made.")
+        requests.mark_failed(request_id, EXPIRED_REASON, owner_sub=request.owner_sub)
         return RequestStatus.FAILED
     requests.mark_rendering(request_id)
     try:
@@ -91,10 +92,14 @@ def render_request(
     except Exception:
         if receive_count >= get_settings().max_receives:
             logger.exception("Giving up on request", request_id=request_id)
-            requests.mark_failed(request_id, FAILED_REASON)
+            requests.mark_failed(request_id, FAILED_REASON, owner_sub=request.owner_sub)
         raise
     if requests.mark_ready(
-        request_id, ready_at=now(), zip_size=len(data), passes=len(request.passes)
+        request_id,
+        owner_sub=request.owner_sub,
+        ready_at=now(),
+        zip_size=len(data),
+        passes=len(request.passes),
     ):
         return RequestStatus.READY
     # Another delivery finished (or failed) it meanwhile: report what it is now.

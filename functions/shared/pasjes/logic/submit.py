@@ -3,6 +3,7 @@ previewing what a selection would make, before submitting it."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -32,11 +33,22 @@ from pasjes.errors import (
     RequestInProgress,
 )
 from pasjes.logic.preview import preview_selection
-from pasjes.logic.requests import Clock, Selection, plan_request, render_message, utc_now
+from pasjes.logic.requests import (
+    Clock,
+    Selection,
+    new_request_id,
+    plan_request,
+    render_message,
+    utc_now,
+)
 from pasjes.logic.search import choose_organisation
+from pasjes.rules import submission_quota
 from pasjes.settings import get_settings
 
 logger = Logger()
+QUEUE_FAILED_REASON = "The request could not be queued for rendering."
+# A taken id is a 1 in 2^128 event; drawing again beats failing the person's submit.
+_ID_ATTEMPTS = 3
 Sender = Callable[[str], None]
 IDEMPOTENCY_SECONDS = 24 * 60 * 60
 # A preview is asked again at every change of the options, for the same holders: a warm container
@@ -123,20 +135,29 @@ def submit(
 ) -> SubmittedRequest:
     selection = _selection(owner_sub, body)
     numbers = list(selection.qualification_numbers)
+    moment = now()
     request = plan_request(
         selection,
         owner_sub=owner_sub,
         rows=registrations.get_rows(selection.organisation.id, numbers),
         holders=holders.get_holders(numbers),
-        now=now(),
+        now=moment,
     )
-    requests.create_request(request)
+    quota = submission_quota(moment)
+    for _ in range(_ID_ATTEMPTS):
+        try:
+            requests.create_request(request, quota=quota)
+            break
+        except requests.RequestIdTaken:
+            request = dataclasses.replace(request, id=new_request_id())
+    else:
+        raise RuntimeError("No free request id after several random draws")
     try:
         send(render_message(request.id))
     except (BotoCoreError, ClientError) as error:
         # A request nobody will render must not sit "pending" for 7 days.
         logger.exception("Could not queue request for rendering", request_id=request.id)
-        requests.mark_failed(request.id, "The request could not be queued for rendering.")
+        requests.mark_failed(request.id, QUEUE_FAILED_REASON, owner_sub=owner_sub)
         raise RenderQueueUnavailable() from error
     return SubmittedRequest.of(request)
 

@@ -1,0 +1,57 @@
+"""The portal's limits, each defined once: what a request may hold, how long it lives, and how
+much one contact person may submit.
+
+Plain constants and the arithmetic on them; the API models, the OpenAPI text, the logic and the
+data layer all take their numbers from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Final
+
+# A request and everything derived from it (listing, download, TTL, the bucket's lifecycle).
+REQUEST_LIFETIME_DAYS: Final = 7
+# Passes in one request: one ZIP a contact person can still handle, and one render's work.
+MAX_PASSES_PER_REQUEST: Final = 250
+# A presigned download link; never longer than the request it belongs to has left.
+DOWNLOAD_URL_SECONDS: Final = 300
+# Holders in one preview: a whole organisation (the largest has about 10,000).
+MAX_PREVIEW_HOLDERS: Final = 10_000
+
+# Per contact person: requests waiting for or in render at once, and submitted per day.
+MAX_PENDING_REQUESTS: Final = 10
+MAX_REQUESTS_PER_DAY: Final = 100
+# What a person at the pending limit is told to wait: a request renders in about a second, so
+# a slot frees within this unless render itself is backed up.
+PENDING_RETRY_AFTER_SECONDS: Final = 30
+
+
+@dataclass(frozen=True)
+class SubmissionQuota:
+    """The limits a submission at `day` is counted against.
+
+    The day is the UTC day. Dutch contact persons work in daytime; the UTC day turns at 01:00
+    or 02:00 in Amsterdam, when nobody submits, so to them it is "per day" all the same, while
+    the counter's key, its TTL and Retry-After need no time-zone database in the Lambda.
+    """
+
+    max_pending: int
+    max_per_day: int
+    day: str
+    day_ends: datetime
+
+    def seconds_until_next_day(self, now: datetime) -> int:
+        return max(1, int((self.day_ends - now).total_seconds()) + 1)
+
+
+def submission_quota(now: datetime) -> SubmissionQuota:
+    today = now.astimezone(UTC).date()
+    ends = datetime.combine(today + timedelta(days=1), time(), tzinfo=UTC)
+    return SubmissionQuota(
+        max_pending=MAX_PENDING_REQUESTS,
+        max_per_day=MAX_REQUESTS_PER_DAY,
+        day=today.isoformat(),
+        day_ends=ends,
+    )
