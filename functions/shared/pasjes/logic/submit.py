@@ -20,6 +20,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
     IdempotencyValidationError,
 )
+from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from pasjes.api_models import PreviewOut, PreviewRequestBody, SubmitRequestBody, SubmittedRequest
@@ -162,6 +163,11 @@ def submit(
     return SubmittedRequest.of(request)
 
 
+# As pynamodb retries a throttled table (its default): three quick retries, about 0.35 s in all.
+# boto3's own default for DynamoDB is ten, about 25 s of waiting, longer than the function's
+# timeout: a throttled idempotency table would end in a timeout instead of a 503.
+_THROTTLE_RETRIES = Config(retries={"mode": "legacy", "total_max_attempts": 4})
+
 # The handler registers its Lambda context here, so a crashed attempt does not block the key.
 idempotency_config = IdempotencyConfig(
     # The caller is part of the key: one person's key never replays another's request.
@@ -174,7 +180,9 @@ idempotency_config = IdempotencyConfig(
 @cache
 def _idempotent_submit() -> Callable[..., dict[str, Any]]:
     """Built on first use so that importing this module reads no settings."""
-    persistence = DynamoDBPersistenceLayer(table_name=get_settings().idempotency_table)
+    persistence = DynamoDBPersistenceLayer(
+        table_name=get_settings().idempotency_table, boto_config=_THROTTLE_RETRIES
+    )
 
     @idempotent_function(
         data_keyword_argument="command", persistence_store=persistence, config=idempotency_config
