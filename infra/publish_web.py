@@ -42,7 +42,7 @@ INDEX_KEY = "index.html"
 # does not allow USER_PASSWORD_AUTH, which only the local stack uses.
 AUTH_FLOW = "USER_SRP_AUTH"
 API_BASE_URL = "/api"
-# The pool's password rules, as the app states and checks them (infra/local.py does the same).
+# The pool's password rules, as the app states and checks them (infra/local/provision.py does the same).
 PASSWORD_RULES = (
     "MinimumLength",
     "RequireLowercase",

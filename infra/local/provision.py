@@ -176,6 +176,10 @@ def _lifecycle_rules(bucket: Mapping[str, Any]) -> list[dict[str, Any]]:
     return rules
 
 
+# The template's bucket whose name the functions read as PASSES_BUCKET.
+PASSES_BUCKET_RESOURCE = "PassesBucket"
+
+
 def create_bucket(moto_url: str, template: SamTemplate) -> None:
     # The bucket policy's TLS-only rule is left out: the local S3 speaks plain HTTP.
     s3 = boto3.client("s3", region_name=REGION, endpoint_url=moto_url)
@@ -189,7 +193,7 @@ def create_bucket(moto_url: str, template: SamTemplate) -> None:
             "RestrictPublicBuckets": True,
         },
     )
-    rules = _lifecycle_rules(_first_of_type(template, "AWS::S3::Bucket"))
+    rules = _lifecycle_rules(template.properties(PASSES_BUCKET_RESOURCE))
     if rules:
         s3.put_bucket_lifecycle_configuration(
             Bucket=BUCKET,
