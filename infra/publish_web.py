@@ -19,11 +19,13 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import boto3
 
 if TYPE_CHECKING:
+    from mypy_boto3_cloudformation import CloudFormationClient
+    from mypy_boto3_cloudfront import CloudFrontClient
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
     from mypy_boto3_s3 import S3Client
 
@@ -42,7 +44,7 @@ INDEX_KEY = "index.html"
 # does not allow USER_PASSWORD_AUTH, which only the local stack uses.
 AUTH_FLOW = "USER_SRP_AUTH"
 API_BASE_URL = "/api"
-# The pool's password rules, as the app states and checks them (infra/local/provision.py does the same).
+# The pool's password rules, as the app states and checks them (as infra/local/provision.py).
 PASSWORD_RULES = (
     "MinimumLength",
     "RequireLowercase",
@@ -87,25 +89,6 @@ DEFAULT_CONTENT_TYPE = "application/octet-stream"
 
 class PublishError(Exception):
     """Why the app cannot be published, in one line for the operator."""
-
-
-# Protocols rather than mypy-boto3 types: boto3-stubs is installed here without these two
-# services. The argument names are boto3's.
-class CloudFormationClient(Protocol):
-    """The one call of boto3's CloudFormation client this command makes."""
-
-    def describe_stacks(self, *, StackName: str) -> Mapping[str, Any]: ...  # noqa: N803
-
-
-class CloudFrontClient(Protocol):
-    """The one call of boto3's CloudFront client this command makes."""
-
-    def create_invalidation(
-        self,
-        *,
-        DistributionId: str,  # noqa: N803
-        InvalidationBatch: Mapping[str, Any],  # noqa: N803
-    ) -> Mapping[str, Any]: ...
 
 
 @dataclass(frozen=True)
