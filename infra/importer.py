@@ -26,7 +26,7 @@ import boto3
 
 from infra.dataset import Dataset, DatasetError, organisations_for, parse, rows_for
 from pasjes.dal import contacts, holders, organisations, passes_bucket, registrations, requests
-from pasjes.settings import get_settings
+from pasjes.settings import SettingsError, get_settings
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
@@ -141,14 +141,15 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m infra.importer",
         description="Validate a dataset and load it into the portal's tables.",
-        epilog="Table names are read from ORGANISATIONS_TABLE, CONTACTS_TABLE, HOLDERS_TABLE "
-        "and REGISTRATIONS_TABLE (defaults: pasjes-organisations, ...).",
+        epilog="Names are read from ORGANISATIONS_TABLE, CONTACTS_TABLE, HOLDERS_TABLE, "
+        "REGISTRATIONS_TABLE, REQUESTS_TABLE, IDEMPOTENCY_TABLE and PASSES_BUCKET (the stack's "
+        "outputs); none has a default.",
     )
     parser.add_argument("source", type=Path, help="a folder of CSV files, or one JSON file")
     parser.add_argument(
         "--user-pool-id", required=True, help="the Cognito user pool of the contact persons"
     )
-    parser.add_argument("--region", help="AWS region (default: AWS_DEFAULT_REGION or eu-west-1)")
+    parser.add_argument("--region", help="AWS region (default: AWS_REGION or AWS_DEFAULT_REGION)")
     parser.add_argument(
         "--endpoint-url", help="an AWS emulator's URL, such as the local stack's moto server"
     )
@@ -169,7 +170,7 @@ def _configure_aws(region: str | None, endpoint_url: str | None) -> str:
         os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
     get_settings.cache_clear()
     resolved = get_settings().region
-    # pynamodb's botocore session reads AWS_DEFAULT_REGION only, not the settings' default.
+    # pynamodb's botocore session reads AWS_DEFAULT_REGION only, not AWS_REGION.
     os.environ.setdefault("AWS_DEFAULT_REGION", resolved)
     return resolved
 
@@ -182,7 +183,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write("\n".join(error.errors) + "\n")
         sys.stderr.write(f"{len(error.errors)} error(s); nothing was loaded.\n")
         return 1
-    region = _configure_aws(arguments.region, arguments.endpoint_url)
+    try:
+        region = _configure_aws(arguments.region, arguments.endpoint_url)
+    except SettingsError as error:
+        sys.stderr.write(f"{error}\nNothing was loaded.\n")
+        return 2
     client = boto3.client("cognito-idp", region_name=region)
     try:
         report = load(dataset, resolve_sub=cognito_resolver(client, arguments.user_pool_id))

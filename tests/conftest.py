@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import secrets
 import threading
 from collections.abc import Iterator
 from datetime import date
@@ -13,9 +14,10 @@ from typing import Any
 
 import boto3
 import pytest
+from aws_lambda_powertools.utilities.parameters import clear_caches
 from moto import mock_aws
-from moto.dynamodb.models import DynamoDBBackend
 from moto.core.botocore_stubber import BotocoreStubber
+from moto.dynamodb.models import DynamoDBBackend
 
 from pasjes.dal import contacts, holders, organisations, registrations
 from pasjes.domain import (
@@ -123,6 +125,21 @@ REGISTERED = {
 EXAM_TYPES = (ExamType("BHV", "Bedrijfshulpverlening"), ExamType("EH", "Eerste Hulp"))
 
 
+# The functions' environment in tests; RENDER_QUEUE_URL is the queue the `aws` fixture makes.
+ENVIRONMENT = {
+    "ORGANISATIONS_TABLE": "pasjes-organisations",
+    "CONTACTS_TABLE": "pasjes-contacts",
+    "HOLDERS_TABLE": "pasjes-holders",
+    "REGISTRATIONS_TABLE": "pasjes-registrations",
+    "REQUESTS_TABLE": "pasjes-requests",
+    "IDEMPOTENCY_TABLE": "pasjes-idempotency",
+    "PASSES_BUCKET": "pasjes-test-passes",
+    "RENDER_QUEUE_URL": f"https://sqs.{REGION}.amazonaws.com/123456789012/pasjes-render",
+    "CURSOR_SECRET_NAME": "pasjes/cursor-secret",
+    "MAX_RECEIVES": "3",
+}
+
+
 def row_of(holder: Holder, external: str | None) -> HolderRow:
     return HolderRow.of(holder, external)
 
@@ -135,11 +152,14 @@ def aws_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
     monkeypatch.setenv("AWS_REGION", REGION)
-    monkeypatch.setenv("PASSES_BUCKET", "pasjes-test-passes")
-    monkeypatch.setenv("CURSOR_SECRET", "test-secret")
+    # Every variable a function reads, as the template gives them; nothing has a default.
+    for name, value in ENVIRONMENT.items():
+        monkeypatch.setenv(name, value)
     get_settings.cache_clear()
+    clear_caches()
     yield
     get_settings.cache_clear()
+    clear_caches()
 
 
 def _refuse_scan(*args: Any, **kwargs: Any) -> None:
@@ -175,6 +195,10 @@ def aws(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         )
         queue_url = boto3.client("sqs").create_queue(QueueName="pasjes-render")["QueueUrl"]
         monkeypatch.setenv("RENDER_QUEUE_URL", queue_url)
+        # The cursor key in Secrets Manager, as a deployment keeps it (CURSOR_SECRET_NAME).
+        boto3.client("secretsmanager").create_secret(
+            Name=ENVIRONMENT["CURSOR_SECRET_NAME"], SecretString=secrets.token_urlsafe(32)
+        )
         get_settings.cache_clear()
         yield
 

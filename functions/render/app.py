@@ -16,6 +16,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pasjes.logic.render import RenderMessage, render_request
+from pasjes.settings import get_settings
 
 logger = Logger()
 tracer = Tracer()
@@ -38,6 +39,8 @@ def record_handler(record: SQSRecord) -> None:
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    # Validated on the first call (not at import): a missing variable fails every batch loudly.
+    get_settings().require("max_receives")
     return process_partial_response(
         event=event, record_handler=record_handler, processor=processor, context=context
     )

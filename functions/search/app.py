@@ -29,9 +29,9 @@ from pasjes.api_models import (
 from pasjes.dal import contacts, holders, organisations, registrations
 from pasjes.domain import Organisation, SortKey, SortOrder
 from pasjes.errors import HolderNotFound
+from pasjes.logic.cursor import cursor_secret
 from pasjes.logic.requests import utc_now
 from pasjes.logic.search import HolderSearch, choose_organisation, search_holders
-from pasjes.settings import get_settings
 
 logger = Logger()
 tracer = Tracer()
@@ -118,9 +118,7 @@ def get_holders(
         else registrations.rows_of_organisation(chosen.id)
     )
     today = utc_now().date()
-    page = search_holders(
-        rows, search, cursor=cursor, today=today, secret=get_settings().cursor_secret
-    )
+    page = search_holders(rows, search, cursor=cursor, today=today, secret=cursor_secret())
     return HolderList(
         items=[HolderOut.of(row, today=today) for row in page.items],
         total=page.total,
@@ -172,4 +170,4 @@ app.include_router(router)
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return resolve(app, event, context)
+    return resolve(app, event, context, needs=("cursor_secret_name",))

@@ -134,5 +134,7 @@ app.include_router(router)
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    # Validated on the first call (not at import); a missing key secret is the route's 503.
+    get_settings()
     # Public: resolved without pasjes.api.resolve, which answers 401 to a caller without claims.
     return app.resolve(event, context)

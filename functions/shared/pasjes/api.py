@@ -32,6 +32,7 @@ from pasjes.errors import (
     UnknownParameter,
     UnsupportedMediaType,
 )
+from pasjes.settings import get_settings
 from pasjes.text import safe_echo
 
 logger = Logger()
@@ -163,10 +164,21 @@ def make_resolver() -> APIGatewayRestResolver:
     return app
 
 
-def resolve(app: APIGatewayRestResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
+def resolve(
+    app: APIGatewayRestResolver,
+    event: dict[str, Any],
+    context: Any,
+    *,
+    needs: tuple[str, ...] = (),
+) -> dict[str, Any]:
     """Who is asking comes before what they ask, as with API Gateway's own authorizer: without
     claims, answer 401 before any validation error could describe the endpoint. Every answer,
-    success or error, is marked not to be stored: it is one person's view of personal data."""
+    success or error, is marked not to be stored: it is one person's view of personal data.
+
+    First of all, the settings the function `needs` (beside those every function has) are
+    validated: the first call of a container fails outright when its environment is incomplete.
+    """
+    get_settings().require(*needs)
     claims = ((event.get("requestContext") or {}).get("authorizer") or {}).get("claims") or {}
     if not claims.get("sub"):
         return _not_stored(_plain_response(_NO_TOKEN))

@@ -1,56 +1,98 @@
-"""The one settings object, read from the environment the first time it is asked for."""
+"""The one settings object: exactly what comes from the environment, validated when a function
+first asks for it (its cold start), never at import.
+
+Nothing has a default: a missing variable is an error naming every missing variable, not a
+silent fallback. The variables every function gets (the tables, the bucket) are required here;
+those only some functions get are checked by the function that needs them, at its cold start,
+with `Settings.require`. Secrets are never here: only the names of the secrets, which the code
+reads from Secrets Manager at run time (`pasjes.aws.secret_text`). The limits are in
+`pasjes.rules`.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
 from functools import cache
+from typing import Annotated
+
+from pydantic import Field, StringConstraints, ValidationError
+from pydantic.dataclasses import dataclass
 
 # The limits live in pasjes.rules. Re-exported only until pasjes/logic/requests.py and
 # tests/handlers/test_template.py (not this change's files) import them from there.
 from pasjes.rules import MAX_PASSES_PER_REQUEST as MAX_PASSES_PER_REQUEST
 from pasjes.rules import REQUEST_LIFETIME_DAYS as REQUEST_LIFETIME_DAYS
 
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+# The field `region` is the runtime's own variable; every other field is its name upper-cased.
+_REGION_VARIABLES = ("AWS_REGION", "AWS_DEFAULT_REGION")
+
+
+class SettingsError(RuntimeError):
+    """The environment lacks (or garbles) what a function needs: it refuses to run at all."""
+
+    def __init__(self, problems: Mapping[str, str]) -> None:
+        self.variables = sorted(problems)
+        listed = "; ".join(f"{name}: {problems[name]}" for name in self.variables)
+        super().__init__(
+            f"The function's environment is incomplete ({listed}). Set these variables in its "
+            "configuration (template.yaml); nothing falls back to a default."
+        )
+
 
 @dataclass(frozen=True)
 class Settings:
-    region: str
-    organisations_table: str
-    contacts_table: str
-    holders_table: str
-    registrations_table: str
-    requests_table: str
-    idempotency_table: str
-    render_queue_url: str
-    passes_bucket: str
-    cursor_secret: str
-    max_receives: int
+    region: Name
+    organisations_table: Name
+    contacts_table: Name
+    holders_table: Name
+    registrations_table: Name
+    requests_table: Name
+    idempotency_table: Name
+    passes_bucket: Name
+    # For some functions only; each checks its own with `require` at its cold start.
+    render_queue_url: Name | None = None
+    # The name (not the value) of the Secrets Manager secret that signs paging cursors.
+    cursor_secret_name: Name | None = None
+    # The render queue's maxReceiveCount: the last delivery marks a request failed.
+    max_receives: Annotated[int, Field(ge=1)] | None = None
     # The portal's public origin: passes link to {public_origin}/v/{code}.
-    public_origin: str = "http://127.0.0.1:3000"
-    # The name (not the value) of the Secrets Manager secret holding the verification keys;
-    # empty: passes are made without a QR code and codes cannot be checked.
-    verification_secret_name: str = ""
+    public_origin: Name | None = None
+    # The name of the secret holding the verification keys; without it passes get no QR code.
+    verification_secret_name: Name | None = None
 
     @classmethod
-    def from_env(cls) -> Settings:
-        env = os.environ
-        return cls(
-            region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-west-1",
-            organisations_table=env.get("ORGANISATIONS_TABLE", "pasjes-organisations"),
-            contacts_table=env.get("CONTACTS_TABLE", "pasjes-contacts"),
-            holders_table=env.get("HOLDERS_TABLE", "pasjes-holders"),
-            registrations_table=env.get("REGISTRATIONS_TABLE", "pasjes-registrations"),
-            requests_table=env.get("REQUESTS_TABLE", "pasjes-requests"),
-            idempotency_table=env.get("IDEMPOTENCY_TABLE", "pasjes-idempotency"),
-            render_queue_url=env.get("RENDER_QUEUE_URL", ""),
-            passes_bucket=env.get("PASSES_BUCKET", "pasjes-passes"),
-            # Signs paging cursors; a deployment sets it from Secrets Manager.
-            cursor_secret=env.get("CURSOR_SECRET", "local-development-cursor-secret"),
-            # The render queue's maxReceiveCount: the last delivery marks a request failed.
-            max_receives=int(env.get("MAX_RECEIVES", "3")),
-            public_origin=env.get("PUBLIC_ORIGIN", "http://127.0.0.1:3000"),
-            verification_secret_name=env.get("VERIFICATION_SECRET_NAME", ""),
-        )
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        values: dict[str, str] = {}
+        for field in dataclasses.fields(cls):
+            names = _REGION_VARIABLES if field.name == "region" else (field.name.upper(),)
+            value = next((env[n] for n in names if env.get(n, "").strip()), None)
+            if value is not None:
+                values[field.name] = value
+        try:
+            return cls(**values)  # type: ignore[arg-type]  # pydantic converts the strings
+        except ValidationError as error:
+            raise SettingsError(
+                {_variable(str(e["loc"][0])): _problem(e["type"]) for e in error.errors()}
+            ) from None
+
+    def require(self, *fields: str) -> Settings:
+        """These optional settings must be there for the calling function; returns self."""
+        missing = {_variable(f): "missing" for f in fields if getattr(self, f) is None}
+        if missing:
+            raise SettingsError(missing)
+        return self
+
+
+def _variable(field: str) -> str:
+    return _REGION_VARIABLES[0] if field == "region" else field.upper()
+
+
+def _problem(error_type: str) -> str:
+    return "missing" if error_type == "missing" else f"not valid ({error_type})"
 
 
 @cache

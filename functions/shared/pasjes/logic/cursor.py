@@ -13,6 +13,16 @@ from pasjes.errors import InvalidCursor
 _SIGNATURE_BYTES = 16
 
 
+def cursor_secret() -> str:
+    """The key that signs cursors, from Secrets Manager (named by CURSOR_SECRET_NAME)."""
+    from pasjes.aws import secret_text
+    from pasjes.settings import get_settings
+
+    name = get_settings().require("cursor_secret_name").cursor_secret_name
+    assert name is not None  # what require checked
+    return secret_text(name)
+
+
 def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 

@@ -90,7 +90,7 @@ def render_request(
         )
         store(zip_key(request_id), data)
     except Exception:
-        if receive_count >= get_settings().max_receives:
+        if receive_count >= (get_settings().require("max_receives").max_receives or 1):
             logger.exception("Giving up on request", request_id=request_id)
             requests.mark_failed(request_id, FAILED_REASON, owner_sub=request.owner_sub)
         raise

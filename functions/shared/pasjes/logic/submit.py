@@ -64,7 +64,8 @@ _ROWS_BY_KEY = 100
 
 
 def send_to_render_queue(message: str) -> None:
-    sqs_client().send_message(QueueUrl=get_settings().render_queue_url, MessageBody=message)
+    url = get_settings().require("render_queue_url").render_queue_url
+    sqs_client().send_message(QueueUrl=str(url), MessageBody=message)
 
 
 def _selection(owner_sub: str, body: SubmitRequestBody) -> Selection:

@@ -38,7 +38,7 @@ ALPHABET: Final = "0123456789abcdefghjkmnpqrstvwxyz"
 CODE_LENGTH: Final = 23
 MIN_SECRET_BYTES: Final = 32
 # How long a container trusts the keys it read from Secrets Manager before reading them again.
-KEYS_MAX_AGE_SECONDS: Final = 300
+KEYS_MAX_AGE_SECONDS: Final = 300  # pasjes.aws.SECRET_MAX_AGE_SECONDS, which every secret uses
 
 _QUALIFICATION_NUMBER: Final = re.compile(QUALIFICATION_NUMBER_PATTERN)
 _INDEX: Final = {ch: value for value, ch in enumerate(ALPHABET)}
@@ -313,12 +313,9 @@ def load_keys(secret_name: str) -> VerificationKeys:
     The secret stays in memory only: it is never logged, and never in an environment variable.
     """
     # Imported here: the codes themselves are plain logic, used and tested without AWS.
-    from aws_lambda_powertools.utilities import parameters
+    from pasjes.aws import secret_text
 
-    value = parameters.get_secret(secret_name, max_age=KEYS_MAX_AGE_SECONDS)
-    if isinstance(value, bytes):
-        value = value.decode("utf-8")
-    return _parsed_keys(str(value))
+    return _parsed_keys(secret_text(secret_name))
 
 
 def configured_links() -> PassLinks | None:
@@ -326,4 +323,6 @@ def configured_links() -> PassLinks | None:
     settings = get_settings()
     if not settings.verification_secret_name:
         return None
-    return PassLinks(load_keys(settings.verification_secret_name), settings.public_origin)
+    origin = settings.require("public_origin").public_origin
+    assert origin is not None  # what require checked
+    return PassLinks(load_keys(settings.verification_secret_name), origin)
