@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import boto3
 
 from infra.dataset import Dataset, DatasetError, organisations_for, parse, rows_for
+from pasjes import audit
 from pasjes.dal import contacts, holders, organisations, passes_bucket, registrations, requests
 from pasjes.settings import SettingsError, get_settings
 
@@ -91,7 +92,15 @@ def load(dataset: Dataset, *, resolve_sub: Callable[[str], str]) -> LoadReport:
     ended = contacts.replace_memberships([o.id for o in dataset.organisations], memberships)
     revoked_of: dict[str, list[str]] = {}
     for sub, organisation_id in ended:
-        revoked_of.setdefault(sub, []).extend(requests.ids_of(sub, organisation_id))
+        ids = requests.ids_of(sub, organisation_id)
+        revoked_of.setdefault(sub, []).extend(ids)
+        for request_id in ids:
+            audit.request_deleted(
+                request_id=request_id,
+                organisation=organisation_id,
+                sub=sub,
+                reason="membership_ended",
+            )
     revoked = [rid for ids in revoked_of.values() for rid in ids]
     # ZIPs first: should the import stop in between, a request left without its ZIP is
     # invisible anyway, since every read checks membership.
@@ -141,9 +150,9 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m infra.importer",
         description="Validate a dataset and load it into the portal's tables.",
-        epilog="Names are read from ORGANISATIONS_TABLE, CONTACTS_TABLE, HOLDERS_TABLE, "
-        "REGISTRATIONS_TABLE, REQUESTS_TABLE, IDEMPOTENCY_TABLE and PASSES_BUCKET (the stack's "
-        "outputs); none has a default.",
+        epilog="Names are read from the variables every function gets: ORGANISATIONS_TABLE, "
+        "CONTACTS_TABLE, HOLDERS_TABLE, REGISTRATIONS_TABLE, REQUESTS_TABLE, IDEMPOTENCY_TABLE, "
+        "PASSES_BUCKET and RENDER_QUEUE_URL (the stack's resources); none has a default.",
     )
     parser.add_argument("source", type=Path, help="a folder of CSV files, or one JSON file")
     parser.add_argument(

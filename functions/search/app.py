@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from pasjes import audit
 from pasjes.api import current_caller, make_resolver, reject_unknown_parameters, resolve
 from pasjes.api_models import (
     Code,
@@ -119,6 +120,12 @@ def get_holders(
     )
     today = utc_now().date()
     page = search_holders(rows, search, cursor=cursor, today=today, secret=cursor_secret())
+    audit.holders_listed(
+        organisation=chosen.id,
+        sub=current_caller(router).sub,
+        returned=len(page.items),
+        total=page.total,
+    )
     return HolderList(
         items=[HolderOut.of(row, today=today) for row in page.items],
         total=page.total,
@@ -151,6 +158,11 @@ def get_holder(
     holder = holders.get_holder(qualification_number) if row else None
     if row is None or holder is None:
         raise HolderNotFound()
+    audit.holder_read(
+        organisation=chosen.id,
+        sub=current_caller(router).sub,
+        qualification_number=qualification_number,
+    )
     today = utc_now().date()
     return HolderDetails(
         **HolderOut.of(row, today=today).model_dump(),

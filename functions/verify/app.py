@@ -21,13 +21,14 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from pasjes import audit
 from pasjes.api import make_resolver, reject_unknown_parameters
 from pasjes.api_models import ApiModel
 from pasjes.dal import holders
 from pasjes.domain import Holder, HolderStatus, QualificationType
 from pasjes.errors import PortalError
 from pasjes.logic.requests import utc_now
-from pasjes.logic.verification import Verdict, check, load_keys
+from pasjes.logic.verification import Verdict, check, key_id_of, load_keys
 from pasjes.settings import get_settings
 
 logger = Logger()
@@ -112,6 +113,9 @@ def get_verification(
         logger.error("VERIFICATION_SECRET_NAME is not set: passes cannot be checked")
         raise VerificationUnavailable()
     verdict = check(code, keys=load_keys(secret_name), read_holder=_read_holder, now=utc_now())
+    audit.code_verified(
+        key_id=key_id_of(code), outcome=verdict.status.name.lower() if verdict else "unknown"
+    )
     if verdict is None:
         metrics.add_metric(name="VerifyUnknown", unit=MetricUnit.Count, value=1)
         raise CodeNotFound()

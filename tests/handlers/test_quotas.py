@@ -86,7 +86,7 @@ def test_a_ready_or_failed_request_frees_its_slot(portal: None) -> None:
     assert status == 202, body
     assert submit()[0] == 429
 
-    assert requests.mark_failed(ids[1], "test", owner_sub=CONTACT)
+    assert requests.mark_failed(ids[1], "test", code="render_failed", owner_sub=CONTACT)
     assert submit()[0] == 202
 
 
@@ -94,7 +94,7 @@ def test_a_request_rendered_twice_frees_one_slot_only(portal: None) -> None:
     ids = fill_pending(2)
     assert render_request(ids[0], receive_count=1) is RequestStatus.READY
     assert render_request(ids[0], receive_count=2) is RequestStatus.READY
-    assert not requests.mark_failed(ids[0], "late", owner_sub=CONTACT)
+    assert not requests.mark_failed(ids[0], "late", code="render_failed", owner_sub=CONTACT)
 
     assert quotas.held(CONTACT) == {ids[1]}
 
@@ -106,7 +106,7 @@ def test_the_hundred_and_first_request_of_the_day_is_refused_until_midnight(
         status, body, _ = submit()
         assert status == 202, (number, body)
         # Rendered at once, so the pending limit never bites first.
-        assert requests.mark_failed(body["id"], "test", owner_sub=CONTACT)
+        assert requests.mark_failed(body["id"], "test", code="render_failed", owner_sub=CONTACT)
 
     status, body, headers = submit()
 

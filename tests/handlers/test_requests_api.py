@@ -239,8 +239,8 @@ def test_when_the_queue_is_unreachable_the_request_is_marked_failed(
     status, body = submit({"organisation": KEIRA.id, "qualificationNumbers": EX45465})
     assert (status, body["code"]) == (503, "queue_unavailable")
     _, listed = get("/requests")
-    assert [(r["status"], r["error"]) for r in listed["items"]] == [
-        ("failed", "The request could not be queued for rendering.")
+    assert [(r["status"], r["error"], r["errorCode"]) for r in listed["items"]] == [
+        ("failed", "The request could not be queued for rendering.", "queue_unavailable")
     ]
 
 

@@ -7,7 +7,9 @@ import pytest
 from pasjes.settings import Settings, SettingsError
 from tests.conftest import ENVIRONMENT, REGION
 
-EVERY_FUNCTION = {k: v for k, v in ENVIRONMENT.items() if k.endswith(("_TABLE", "_BUCKET"))}
+EVERY_FUNCTION = {
+    k: v for k, v in ENVIRONMENT.items() if k.endswith(("_TABLE", "_BUCKET", "_QUEUE_URL"))
+}
 
 
 def test_every_missing_variable_is_named_at_once() -> None:
@@ -20,6 +22,7 @@ def test_every_missing_variable_is_named_at_once() -> None:
         "ORGANISATIONS_TABLE",
         "PASSES_BUCKET",
         "REGISTRATIONS_TABLE",
+        "RENDER_QUEUE_URL",
         "REQUESTS_TABLE",
     ]
     assert "CONTACTS_TABLE: missing" in str(raised.value)
@@ -48,9 +51,9 @@ def test_what_one_function_needs_is_checked_by_that_function() -> None:
     settings = Settings.from_env({**EVERY_FUNCTION, "AWS_REGION": REGION})
 
     with pytest.raises(SettingsError) as raised:
-        settings.require("cursor_secret_name", "render_queue_url")
+        settings.require("cursor_secret_name", "max_receives")
 
-    assert raised.value.variables == ["CURSOR_SECRET_NAME", "RENDER_QUEUE_URL"]
+    assert raised.value.variables == ["CURSOR_SECRET_NAME", "MAX_RECEIVES"]
 
 
 def test_no_secret_comes_from_the_environment() -> None:

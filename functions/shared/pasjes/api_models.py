@@ -309,7 +309,13 @@ class RequestOut(ApiModel):
     created_at: datetime
     expires_at: datetime
     ready_at: datetime | None
-    error: str | None
+    error: str | None = Field(description="Why the request failed, in English.")
+    error_code: str | None = Field(
+        description="Why the request failed, as a stable code to translate: render_failed, "
+        "expired_before_rendered or queue_unavailable."
+    )
+    download_count: int = Field(description="How often a download link was issued for it.")
+    last_downloaded_at: datetime | None = Field(description="When the last link was issued.")
 
     @classmethod
     def of(cls, request: PassRequest) -> RequestOut:
@@ -325,6 +331,9 @@ class RequestOut(ApiModel):
             expires_at=request.expires_at,
             ready_at=request.ready_at,
             error=request.error,
+            error_code=request.error_code,
+            download_count=request.download_count,
+            last_downloaded_at=request.last_downloaded_at,
         )
 
 

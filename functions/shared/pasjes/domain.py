@@ -187,6 +187,12 @@ class PassRequest:
     # Passes rendered so far: the progress a contact person sees while the ZIP is being made.
     rendered_count: int = 0
     error: str | None = None
+    # A stable code for the failure (render_failed, expired_before_rendered, queue_unavailable),
+    # which the web app translates; `error` is the same in English.
+    error_code: str | None = None
+    # How often a download link was issued for it, and when last: what its owner is shown.
+    download_count: int = 0
+    last_downloaded_at: datetime | None = None
 
 
 def status_of(

@@ -52,8 +52,8 @@ class Settings:
     requests_table: Name
     idempotency_table: Name
     passes_bucket: Name
+    render_queue_url: Name
     # For some functions only; each checks its own with `require` at its cold start.
-    render_queue_url: Name | None = None
     # The name (not the value) of the Secrets Manager secret that signs paging cursors.
     cursor_secret_name: Name | None = None
     # The render queue's maxReceiveCount: the last delivery marks a request failed.

@@ -48,6 +48,9 @@ _LISTED = [
     "zipSize",
     "renderedCount",
     "error",
+    "errorCode",
+    "downloadCount",
+    "lastDownloadedAt",
 ]
 
 
@@ -81,6 +84,9 @@ class RequestModel(Model):
     zip_size = NumberAttribute(attr_name="zipSize", null=True)
     rendered_count = NumberAttribute(attr_name="renderedCount", null=True)
     error = UnicodeAttribute(null=True)
+    error_code = UnicodeAttribute(null=True, attr_name="errorCode")
+    download_count = NumberAttribute(null=True, attr_name="downloadCount")
+    last_downloaded_at = UTCDateTimeAttribute(null=True, attr_name="lastDownloadedAt")
     # The clean-up: DynamoDB deletes the item some time after expiry; reads check expiresAt.
     ttl = TTLAttribute(null=True)
     # Compressed JSON: 250 passes of long names with modules stay far below the 400 KB item limit.
@@ -115,6 +121,9 @@ def _to_domain(item: RequestModel, *, with_passes: bool) -> PassRequest:
         zip_size=int(item.zip_size) if item.zip_size is not None else None,
         rendered_count=int(item.rendered_count or 0),
         error=item.error,
+        error_code=item.error_code,
+        download_count=int(item.download_count or 0),
+        last_downloaded_at=item.last_downloaded_at,
     )
 
 
@@ -357,12 +366,22 @@ def mark_ready(
     )
 
 
-def mark_failed(request_id: str, reason: str, *, owner_sub: str) -> bool:
-    """Mark failed unless the request was already made ready (a late failure changes nothing)."""
+def mark_failed(request_id: str, reason: str, *, code: str, owner_sub: str) -> bool:
+    """Mark failed unless the request was already made ready (a late failure changes nothing).
+    `reason` is for a person (English), `code` is stable, for the web app to translate."""
     return _transition(
         request_id,
         [RequestStatus.PENDING, RequestStatus.RENDERING],
         free_slot_of=owner_sub,
         status=RequestStatus.FAILED.value,
         error=reason,
+        error_code=code,
+    )
+
+
+def record_download(request_id: str, *, at: datetime) -> None:
+    """One more download link issued for the request (an atomic ADD: concurrent links count)."""
+    RequestModel(request_id).update(
+        actions=[RequestModel.download_count.add(1), RequestModel.last_downloaded_at.set(at)],
+        condition=RequestModel.request_id.exists(),
     )

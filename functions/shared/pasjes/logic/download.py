@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+from pasjes import audit
 from pasjes.api_models import Download, RequestList, RequestOut
 from pasjes.dal import contacts, passes_bucket, requests
 from pasjes.domain import PassRequest
+from pasjes.errors import RequestExpired
 from pasjes.filenames import zip_file_name
 from pasjes.logic.access import visible_request, visible_requests
 from pasjes.logic.requests import Clock, downloadable, listed_since, utc_now
@@ -26,12 +28,17 @@ def _member_of(caller_sub: str) -> set[str]:
 
 
 def _mine(request_id: str, caller_sub: str, now: Clock) -> PassRequest:
-    return visible_request(
-        requests.get_request(request_id),
-        caller_sub=caller_sub,
-        member_of=_member_of(caller_sub),
-        now=now(),
-    )
+    try:
+        return visible_request(
+            requests.get_request(request_id),
+            caller_sub=caller_sub,
+            member_of=_member_of(caller_sub),
+            now=now(),
+        )
+    except RequestExpired:
+        # Only the owner, still a member, gets this far: a 410 on their own request.
+        audit.request_expired(request_id=request_id, sub=caller_sub, seen_by="read")
+        raise
 
 
 def my_requests(caller_sub: str, *, now: Clock = utc_now) -> RequestList:
@@ -60,8 +67,11 @@ def download_link(
     left = int((request.expires_at - moment).total_seconds())
     seconds = max(1, min(DOWNLOAD_URL_SECONDS, left))
     file_name = zip_file_name(request.reference, request.created_at)
+    url = presign(request.id, file_name, seconds)
+    requests.record_download(request.id, at=moment)
+    audit.download_issued(request_id=request.id, sub=caller_sub)
     return Download(
-        url=presign(request.id, file_name, seconds),
+        url=url,
         expires_at=moment + timedelta(seconds=seconds),
         file_name=file_name,
     )

@@ -13,6 +13,7 @@ from typing import Protocol
 from aws_lambda_powertools import Logger
 from pydantic import BaseModel, ConfigDict, Field
 
+from pasjes import audit
 from pasjes.aws import s3_client
 from pasjes.dal import requests
 from pasjes.dal.passes_bucket import zip_key
@@ -38,6 +39,9 @@ FAILED_REASON = (
     "The passes could not be made. Submit the request again; if it fails again, contact us."
 )
 EXPIRED_REASON = "The request expired before its passes were made."
+# Stable codes of the failures, stored with them (the web app translates by code).
+FAILED_CODE = "render_failed"
+EXPIRED_CODE = "expired_before_rendered"
 
 
 class RenderMessage(BaseModel):
@@ -79,7 +83,10 @@ def render_request(
     if request.status in (RequestStatus.READY, RequestStatus.FAILED):
         return request.status
     if now() >= request.expires_at:
-        requests.mark_failed(request_id, EXPIRED_REASON, owner_sub=request.owner_sub)
+        if requests.mark_failed(
+            request_id, EXPIRED_REASON, code=EXPIRED_CODE, owner_sub=request.owner_sub
+        ):
+            audit.request_expired(request_id=request_id, sub=request.owner_sub, seen_by="render")
         return RequestStatus.FAILED
     requests.mark_rendering(request_id)
     try:
@@ -92,7 +99,9 @@ def render_request(
     except Exception:
         if receive_count >= (get_settings().require("max_receives").max_receives or 1):
             logger.exception("Giving up on request", request_id=request_id)
-            requests.mark_failed(request_id, FAILED_REASON, owner_sub=request.owner_sub)
+            requests.mark_failed(
+                request_id, FAILED_REASON, code=FAILED_CODE, owner_sub=request.owner_sub
+            )
         raise
     if requests.mark_ready(
         request_id,

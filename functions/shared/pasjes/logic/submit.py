@@ -23,6 +23,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from pasjes import audit
 from pasjes.api_models import PreviewOut, PreviewRequestBody, SubmitRequestBody, SubmittedRequest
 from pasjes.aws import sqs_client
 from pasjes.dal import contacts, holders, registrations, requests
@@ -64,8 +65,7 @@ _ROWS_BY_KEY = 100
 
 
 def send_to_render_queue(message: str) -> None:
-    url = get_settings().require("render_queue_url").render_queue_url
-    sqs_client().send_message(QueueUrl=str(url), MessageBody=message)
+    sqs_client().send_message(QueueUrl=get_settings().render_queue_url, MessageBody=message)
 
 
 def _selection(owner_sub: str, body: SubmitRequestBody) -> Selection:
@@ -159,8 +159,16 @@ def submit(
     except (BotoCoreError, ClientError) as error:
         # A request nobody will render must not sit "pending" for 7 days.
         logger.exception("Could not queue request for rendering", request_id=request.id)
-        requests.mark_failed(request.id, QUEUE_FAILED_REASON, owner_sub=owner_sub)
+        requests.mark_failed(
+            request.id, QUEUE_FAILED_REASON, code=RenderQueueUnavailable.code, owner_sub=owner_sub
+        )
         raise RenderQueueUnavailable() from error
+    audit.request_submitted(
+        request_id=request.id,
+        organisation=request.organisation.id,
+        sub=owner_sub,
+        passes=request.pass_count,
+    )
     return SubmittedRequest.of(request)
 
 

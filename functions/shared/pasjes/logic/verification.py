@@ -189,6 +189,12 @@ def _normalised(code: object) -> str | None:
     return text
 
 
+def key_id_of(code: object) -> str:
+    """The key id a code names ("-" for no well-formed code): what an audit line may say."""
+    text = _normalised(code)
+    return text[0] if text is not None else "-"
+
+
 def _claim(keys: VerificationKeys, code: object) -> _Claim:
     """Never raises, and does the same work for any input: see the module docstring."""
     text = _normalised(code)
