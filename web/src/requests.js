@@ -5,13 +5,20 @@ import { el, liveRegion, plural } from "./dom.js";
 
 const POLL_MS = 1000;
 
-// The render function's reasons, in Dutch; an unknown one is shown with a plain Dutch lead.
+// Why a request failed, by its stable errorCode, in Dutch; an unknown code gets a plain Dutch lead.
 const FAILURE_REASONS = {
-  "The request expired before its passes were made.": "het verzoek verliep voordat de pasjes gemaakt waren. Dien een nieuw verzoek in.",
-  "The request could not be queued for rendering.": "het verzoek kon niet in behandeling worden genomen. Dien het opnieuw in.",
-  "The passes could not be made. Submit the request again; if it fails again, contact us.":
+  expired_before_rendered: "het verzoek verliep voordat de pasjes gemaakt waren. Dien een nieuw verzoek in.",
+  queue_unavailable: "het verzoek kon niet in behandeling worden genomen. Dien het opnieuw in.",
+  render_failed:
     "de pasjes konden niet worden gemaakt. Dien het verzoek opnieuw in; mislukt het weer, neem dan contact met ons op.",
 };
+
+/** "2× (laatst 30-11-2026 14:02)", or "-" for a request nobody downloaded yet. */
+export function downloadedText(request) {
+  const count = request.downloadCount ?? 0;
+  if (!count || !request.lastDownloadedAt) return "-";
+  return `${count}× (laatst ${dateTimeToDutchWithTime(request.lastDownloadedAt)})`;
+}
 
 export function statusText(request) {
   switch (request.status) {
@@ -22,7 +29,7 @@ export function statusText(request) {
     case "ready":
       return "Klaar";
     case "failed":
-      return `Mislukt: ${FAILURE_REASONS[request.error] ?? "de pasjes konden niet worden gemaakt. Dien het verzoek opnieuw in."}`;
+      return `Mislukt: ${FAILURE_REASONS[request.errorCode] ?? "de pasjes konden niet worden gemaakt. Dien het verzoek opnieuw in."}`;
     default:
       return request.status;
   }
@@ -47,7 +54,7 @@ export function mountRequests(container, { api, me, submitted = null }) {
   const loadError = el("p", { className: "message message--error", role: "alert", hidden: true });
   const emptyText = el("p", { hidden: true }, "Je hebt de afgelopen 7 dagen geen verzoeken ingediend.");
   const tbody = el("tbody", {});
-  const headers = ["Persoonlijk kenmerk", several ? "Organisatie" : null, "Kwalificatiehouders", "Pasjes", "Ingediend", "Beschikbaar tot", "Status"]
+  const headers = ["Persoonlijk kenmerk", several ? "Organisatie" : null, "Kwalificatiehouders", "Pasjes", "Ingediend", "Beschikbaar tot", "Status", "Gedownload"]
     .filter(Boolean)
     .map((text) => el("th", { scope: "col" }, text));
   const table = el(
@@ -61,7 +68,7 @@ export function mountRequests(container, { api, me, submitted = null }) {
   const view = el("div", { className: "view view--requests" }, heading, flash, intro, loadError, emptyText, scroller, live.node);
   container.append(view);
 
-  const rows = new Map(); // id → { row, statusCell, actionCell, status }
+  const rows = new Map(); // id → { row, statusCell, downloadedCell, actionCell, status }
   let timer = null;
   let controller = null;
   let destroyed = false;
@@ -80,6 +87,7 @@ export function mountRequests(container, { api, me, submitted = null }) {
 
   function rowFor(request) {
     const statusCell = el("td", {}, el("span", { className: `status status--${request.status}` }, statusText(request)));
+    const downloadedCell = el("td", {}, downloadedText(request));
     const actionCell = el("td", { className: "col--actions" }, ...actionFor(request));
     const cells = [
       el("td", {}, referenceOf(request)),
@@ -89,9 +97,10 @@ export function mountRequests(container, { api, me, submitted = null }) {
       el("td", {}, el("time", { dateTime: request.createdAt, title: dateTimeToDutchWithTime(request.createdAt) }, dateTimeToDutch(request.createdAt))),
       el("td", {}, el("time", { dateTime: request.expiresAt }, dateTimeToDutch(request.expiresAt))),
       statusCell,
+      downloadedCell,
       actionCell,
     ].filter(Boolean);
-    return { row: el("tr", { dataset: { id: request.id } }, ...cells), statusCell, actionCell, status: request.status };
+    return { row: el("tr", { dataset: { id: request.id } }, ...cells), statusCell, downloadedCell, actionCell, status: request.status };
   }
 
   function render(items) {
@@ -109,6 +118,7 @@ export function mountRequests(container, { api, me, submitted = null }) {
         // Update in place, so that focus on a button in the table stays where it is.
         entry.statusCell.firstChild.className = `status status--${request.status}`;
         entry.statusCell.firstChild.textContent = statusText(request);
+        entry.downloadedCell.textContent = downloadedText(request);
         if (entry.status !== request.status) {
           if (request.status === "ready") live.say(`Verzoek ${referenceOf(request)} is klaar: je kunt de pasjes downloaden.`);
           if (request.status === "failed") live.say(`Verzoek ${referenceOf(request)} is mislukt.`);
@@ -161,6 +171,9 @@ export function mountRequests(container, { api, me, submitted = null }) {
       link.click();
       link.remove();
       live.say(`De download van ${download.fileName} is gestart.`);
+      // The link was counted: show the new count and time in "Gedownload".
+      clearTimeout(timer);
+      load();
     } catch (error) {
       message.textContent = error.message;
       message.hidden = false;
