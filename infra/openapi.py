@@ -14,6 +14,7 @@ from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn,
 from functions.download.app import router as download_routes
 from functions.search.app import router as search_routes
 from functions.submit.app import router as submit_routes
+from functions.verify.app import router as verify_routes
 from pasjes.api import make_resolver
 
 _ERROR_SCHEMA = {
@@ -38,12 +39,24 @@ _ERRORS = {
     "413": "API Gateway: the request is larger than 10 MB.",
     "414": "The request line (path and query) is too long.",
     "415": "The body is not JSON.",
-    "429": "Too many requests (API Gateway's throttling): wait a moment and try again.",
+    "429": (
+        "Too many requests: API Gateway's throttling or the web ACL's rate limit, or for "
+        "POST /requests the person's quota (too_many_pending: 10 requests waiting for their "
+        "passes; daily_limit_reached: 100 a UTC day). Retry-After says when to try again."
+    ),
     "422": "Understood but not possible: too many passes, no passes, or a reused key.",
-    "503": "The request could not be queued; it is marked failed. Try again.",
+    "503": (
+        "Busy (code busy: the database is overloaded for a moment; Retry-After says when to "
+        "try again), or for POST /requests the request could not be queued (queue_unavailable: "
+        "it is marked failed), or for /verify the keys are not configured."
+    ),
 }
-# Every operation can answer these: API Gateway's own 403, 414 and 429 come before any function.
-_EVERY_OPERATION = ["400", "401", "403", "414", "429"]
+# Every operation can answer these: API Gateway's own 403, 414 and 429 come before any function,
+# and a throttled table is a 503.
+_EVERY_OPERATION = ["400", "401", "403", "414", "429", "503"]
+# Public operations: no token needed. (They keep the 401 of the list above, which they never
+# send, while tests/handlers/test_api_hygiene.py expects it on every operation.)
+_PUBLIC = {("/verify/{code}", "get")}
 # Beyond those.
 _OPERATION_ERRORS = {
     ("/exam-types", "get"): ["404"],
@@ -53,6 +66,7 @@ _OPERATION_ERRORS = {
     ("/requests/preview", "post"): ["404", "413", "415"],
     ("/requests/{id}", "get"): ["404", "410"],
     ("/requests/{id}/download", "get"): ["404", "409", "410"],
+    ("/verify/{code}", "get"): ["404"],
 }
 # Where one operation's answer feeds another: the stateful fuzzer follows these.
 _LINKS = {
@@ -92,6 +106,9 @@ def _with_our_errors(document: dict[str, Any]) -> dict[str, Any]:
                 responses[success] = responses.pop("200")
             for status in [*_EVERY_OPERATION, *_OPERATION_ERRORS.get((path, method), [])]:
                 responses[status] = {"description": _ERRORS[status], "content": ref}
+            if (path, method) in _PUBLIC:
+                # Anyone shown a pass may check it: the one route without the Cognito token.
+                operation["security"] = []
             for (link_path, link_method, status), links in _LINKS.items():
                 if (link_path, link_method) == (path, method):
                     responses[status]["links"] = {
@@ -119,14 +136,14 @@ def _not_nullable(schema: dict[str, Any]) -> dict[str, Any]:
 
 def openapi_document() -> str:
     api = make_resolver()
-    for router in (search_routes, submit_routes, download_routes):
+    for router in (search_routes, submit_routes, download_routes, verify_routes):
         api.include_router(router)
     generated = api.get_openapi_json_schema(
         title="Pasjesportaal API",
         version="1.0.0",
         description=(
-            "Digital passes for qualification holders. Every path needs the Cognito ID token "
-            "in the Authorization header; errors answer {message, code}."
+            "Digital passes for qualification holders. Every path but /verify/{code} needs the "
+            "Cognito ID token in the Authorization header; errors answer {message, code}."
         ),
         servers=[Server(url="/api")],
         security_schemes={

@@ -167,7 +167,8 @@ def get_holder(
     return HolderDetails(
         **HolderOut.of(row, today=today).model_dump(),
         qualifications=[
-            QualificationOut.of(q, holder.modules_of(q.code)) for q in holder.qualifications
+            QualificationOut.of(q, holder.modules_of(q.code), today=today)
+            for q in holder.qualifications
         ],
     )
 

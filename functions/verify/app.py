@@ -8,8 +8,6 @@ pasjes.logic.verification).
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from enum import StrEnum
 from http import HTTPStatus
 from typing import Annotated, Any
 
@@ -23,12 +21,12 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pasjes import audit
 from pasjes.api import make_resolver, reject_unknown_parameters
-from pasjes.api_models import ApiModel
+from pasjes.api_models import Verification
 from pasjes.dal import holders
-from pasjes.domain import Holder, HolderStatus, QualificationType
-from pasjes.errors import PortalError
+from pasjes.domain import Holder
+from pasjes.errors import CodeNotFound, VerificationUnavailable
 from pasjes.logic.requests import utc_now
-from pasjes.logic.verification import Verdict, check, key_id_of, load_keys
+from pasjes.logic.verification import check, key_id_of, load_keys
 from pasjes.settings import get_settings
 
 logger = Logger()
@@ -38,63 +36,6 @@ router = Router()
 
 # The answer is the registry's state now: no cache may keep it, no search engine list it.
 _HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
-
-
-class CodeNotFound(PortalError):
-    status = 404
-    code = "code_not_found"
-
-    def __init__(self) -> None:
-        super().__init__("No pass has this code.")
-
-
-class VerificationUnavailable(PortalError):
-    status = 503
-    code = "verification_unavailable"
-
-    def __init__(self) -> None:
-        super().__init__("Passes cannot be checked right now; try again later.")
-
-
-class VerifyStatus(StrEnum):
-    VALID = "geldig"
-    EXPIRED = "verlopen"
-    WITHDRAWN = "ingetrokken"
-
-
-_STATUS = {
-    HolderStatus.VALID: VerifyStatus.VALID,
-    HolderStatus.EXPIRED: VerifyStatus.EXPIRED,
-    HolderStatus.WITHDRAWN: VerifyStatus.WITHDRAWN,
-}
-
-
-class VerifiedQualification(ApiModel):
-    name: str
-    type: QualificationType
-
-
-class Verification(ApiModel):
-    """Only what a verifier needs: never the birth date, a number or another qualification."""
-
-    status: VerifyStatus
-    qualification: VerifiedQualification
-    holder_name: str
-    exam_date: date
-    expiry_date: date
-    checked_at: datetime
-
-    @classmethod
-    def of(cls, verdict: Verdict) -> Verification:
-        q = verdict.qualification
-        return cls(
-            status=_STATUS[verdict.status],
-            qualification=VerifiedQualification(name=q.name, type=q.type),
-            holder_name=verdict.holder_name,
-            exam_date=q.exam_date,
-            expiry_date=q.expiry_date,
-            checked_at=verdict.checked_at,
-        )
 
 
 def _read_holder(qualification_number: str) -> Holder | None:

@@ -28,4 +28,17 @@ def test_openapi_document_describes_every_endpoint_under_api() -> None:
         ("/requests", "get"),
         ("/requests/{id}", "get"),
         ("/requests/{id}/download", "get"),
+        ("/requests/preview", "post"),
+        ("/verify/{code}", "get"),
     }
+
+
+def test_only_the_public_check_goes_without_a_token() -> None:
+    document = json.loads(DOCUMENT.read_text())
+    public = {
+        (path, method)
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        if operation.get("security") == []
+    }
+    assert public == {("/verify/{code}", "get")}

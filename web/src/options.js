@@ -133,8 +133,15 @@ export function mountOptions(container, { api, selection, organisation, setError
       name: "vervaldatum",
     });
     const skipped = answer.skipped?.length ?? 0;
+    // skippedReasons: "withdrawn" (what matches the choice is ingetrokken) or "no_match".
+    const withdrawn = Object.values(answer.skippedReasons ?? {}).filter((reason) => reason === "withdrawn").length;
+    const because = withdrawn
+      ? withdrawn === skipped
+        ? " omdat hun kwalificaties zijn ingetrokken"
+        : ` (${withdrawn} daarvan omdat hun kwalificaties zijn ingetrokken)`
+      : "";
     count.textContent = `${plural(answer.holderCount, "kwalificatiehouder", "kwalificatiehouders")}, ${plural(answer.passCount, "pasje", "pasjes")}`
-      + (skipped ? `. ${plural(skipped, "kwalificatiehouder levert", "kwalificatiehouders leveren")} met deze keuzes geen pasje op.` : "");
+      + (skipped ? `. ${plural(skipped, "kwalificatiehouder levert", "kwalificatiehouders leveren")} met deze keuzes geen pasje op${because}.` : "");
     const parts = answer.parts?.length ?? 0;
     if (answer.passCount > MAX_PASSES && parts > 1) {
       split.hidden = false;

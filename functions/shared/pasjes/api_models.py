@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Annotated
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import (
     AfterValidator,
@@ -29,11 +31,13 @@ from pasjes.domain import (
     Qualification,
     QualificationType,
     RequestStatus,
-    status_of,
 )
-from pasjes.logic.preview import Preview
+from pasjes.logic.preview import Preview, SkipReason
 from pasjes.rules import MAX_PASSES_PER_REQUEST, MAX_PREVIEW_HOLDERS
 from pasjes.text import ascii_digits, invisible_characters
+
+if TYPE_CHECKING:
+    from pasjes.logic.verification import Verdict
 
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
@@ -139,7 +143,7 @@ class HolderOut(ApiModel):
             name=row.name,
             birth_date=date.fromisoformat(row.birth_date),
             expiry_date=date.fromisoformat(row.expiry_date) if row.expiry_date else None,
-            status=status_of(row.expiry_date, today=today),
+            status=row.status(today=today),
             external_number=row.external_number,
         )
 
@@ -158,10 +162,14 @@ class QualificationOut(ApiModel):
     exam_number: str
     exam_date: date
     expiry_date: date
+    status: HolderStatus
+    withdrawn_on: date | None = Field(description="The day the registry withdrew it, if it did.")
     modules: list[str] = Field(description="Codes of the add-on modules this diploma carries.")
 
     @classmethod
-    def of(cls, q: Qualification, modules: tuple[Qualification, ...]) -> QualificationOut:
+    def of(
+        cls, q: Qualification, modules: tuple[Qualification, ...], *, today: date
+    ) -> QualificationOut:
         return cls(
             code=q.code,
             name=q.name,
@@ -170,6 +178,8 @@ class QualificationOut(ApiModel):
             exam_number=q.exam_number,
             exam_date=q.exam_date,
             expiry_date=q.expiry_date,
+            status=q.status(today=today),
+            withdrawn_on=q.withdrawn_on,
             modules=[m.code for m in modules],
         )
 
@@ -262,12 +272,19 @@ class ExpiryDateCount(ApiModel):
     )
 
 
+_SKIPPED_REASONS = Field(
+    description="Why each skipped holder yields no pass: withdrawn (the qualifications that "
+    "match the chosen options are all withdrawn) or no_match (none matches them)."
+)
+
+
 class PreviewOut(ApiModel):
     holder_count: int = Field(description="Chosen holders that yield at least one pass.")
     pass_count: int = Field(description="Passes the selection makes with the chosen options.")
     skipped: list[str] = Field(
         description="Qualification numbers of the chosen holders that yield no pass."
     )
+    skipped_reasons: dict[str, SkipReason] = _SKIPPED_REASONS
     qualification_codes: list[QualificationCodeCount] = Field(
         description="Every qualification the chosen holders have, by code."
     )
@@ -289,6 +306,7 @@ class PreviewOut(ApiModel):
             holder_count=preview.holder_count,
             pass_count=preview.pass_count,
             skipped=list(preview.skipped),
+            skipped_reasons=dict(preview.skipped_reasons),
             qualification_codes=[
                 QualificationCodeCount(code=c.code, name=c.name, type=c.type, count=c.count)
                 for c in preview.qualification_codes
@@ -341,10 +359,17 @@ class SubmittedRequest(RequestOut):
     skipped: list[str] = Field(
         description="Qualification numbers of the chosen holders that yield no pass."
     )
+    skipped_reasons: dict[str, SkipReason] = _SKIPPED_REASONS
 
     @classmethod
-    def of(cls, request: PassRequest) -> SubmittedRequest:
-        return cls(**RequestOut.of(request).model_dump(), skipped=list(request.skipped))
+    def of(
+        cls, request: PassRequest, reasons: Mapping[str, SkipReason] | None = None
+    ) -> SubmittedRequest:
+        return cls(
+            **RequestOut.of(request).model_dump(),
+            skipped=list(request.skipped),
+            skipped_reasons=dict(reasons or {}),
+        )
 
 
 class RequestList(ApiModel):
@@ -355,3 +380,47 @@ class Download(ApiModel):
     url: str
     expires_at: datetime
     file_name: str
+
+
+# The public check, GET /verify/{code}.
+
+
+class VerifyStatus(StrEnum):
+    VALID = "geldig"
+    EXPIRED = "verlopen"
+    WITHDRAWN = "ingetrokken"
+
+
+_STATUS = {
+    HolderStatus.VALID: VerifyStatus.VALID,
+    HolderStatus.EXPIRED: VerifyStatus.EXPIRED,
+    HolderStatus.WITHDRAWN: VerifyStatus.WITHDRAWN,
+}
+
+
+class VerifiedQualification(ApiModel):
+    name: str
+    type: QualificationType
+
+
+class Verification(ApiModel):
+    """Only what a verifier needs: never the birth date, a number or another qualification."""
+
+    status: VerifyStatus
+    qualification: VerifiedQualification
+    holder_name: str
+    exam_date: date
+    expiry_date: date
+    checked_at: datetime
+
+    @classmethod
+    def of(cls, verdict: Verdict) -> Verification:
+        q = verdict.qualification
+        return cls(
+            status=_STATUS[verdict.status],
+            qualification=VerifiedQualification(name=q.name, type=q.type),
+            holder_name=verdict.holder_name,
+            exam_date=q.exam_date,
+            expiry_date=q.expiry_date,
+            checked_at=verdict.checked_at,
+        )

@@ -246,3 +246,19 @@ class ServiceBusy(_RetryLater):
             "Try again in a few seconds.",
             retry_after=retry_after,
         )
+
+
+class CodeNotFound(PortalError):
+    status = 404
+    code = "code_not_found"
+
+    def __init__(self) -> None:
+        super().__init__("No pass has this code.")
+
+
+class VerificationUnavailable(PortalError):
+    status = 503
+    code = "verification_unavailable"
+
+    def __init__(self) -> None:
+        super().__init__("Passes cannot be checked right now; try again later.")

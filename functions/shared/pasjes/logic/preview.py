@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from pasjes.domain import Holder, HolderRow, QualificationType
 from pasjes.errors import HoldersNotFound
@@ -35,11 +36,32 @@ class DateCount:
     count: int
 
 
+class SkipReason(StrEnum):
+    """Why a chosen holder yields no pass."""
+
+    # Qualifications match the chosen options, but every one of them is withdrawn.
+    WITHDRAWN = "withdrawn"
+    # None of the holder's qualifications matches the chosen codes and expiry dates.
+    NO_MATCH = "no_match"
+
+
+def skip_reason(holder: Holder, selection: Selection) -> SkipReason:
+    """For a holder that yields no pass under the selection: why (see passes_of)."""
+    codes, dates = selection.qualification_codes, selection.expiry_dates
+    matching = [
+        q
+        for q in holder.qualifications
+        if (not codes or q.code in codes) and (not dates or q.expiry_date in dates)
+    ]
+    return SkipReason.WITHDRAWN if matching else SkipReason.NO_MATCH
+
+
 @dataclass(frozen=True)
 class Preview:
     holder_count: int
     pass_count: int
     skipped: tuple[str, ...]
+    skipped_reasons: Mapping[str, SkipReason]
     qualification_codes: tuple[CodeCount, ...]
     expiry_dates: tuple[DateCount, ...]
     parts: tuple[tuple[str, ...], ...]
@@ -107,6 +129,7 @@ def preview_selection(
         holder_count=len(numbers) - len(skipped),
         pass_count=sum(count for _, count in pass_counts),
         skipped=skipped,
+        skipped_reasons={n: skip_reason(holders[n], selection) for n in skipped},
         qualification_codes=tuple(
             dataclasses.replace(described[code], count=code_counts[code])
             for code in sorted(described)

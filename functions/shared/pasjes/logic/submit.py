@@ -34,7 +34,7 @@ from pasjes.errors import (
     RenderQueueUnavailable,
     RequestInProgress,
 )
-from pasjes.logic.preview import preview_selection
+from pasjes.logic.preview import preview_selection, skip_reason
 from pasjes.logic.requests import (
     Clock,
     Selection,
@@ -138,11 +138,12 @@ def submit(
     selection = _selection(owner_sub, body)
     numbers = list(selection.qualification_numbers)
     moment = now()
+    chosen = holders.get_holders(numbers)
     request = plan_request(
         selection,
         owner_sub=owner_sub,
         rows=registrations.get_rows(selection.organisation.id, numbers),
-        holders=holders.get_holders(numbers),
+        holders=chosen,
         now=moment,
     )
     quota = submission_quota(moment)
@@ -169,7 +170,9 @@ def submit(
         sub=owner_sub,
         passes=request.pass_count,
     )
-    return SubmittedRequest.of(request)
+    holders_read = {n: h for n, h in chosen.items() if n in request.skipped}
+    reasons = {n: skip_reason(holders_read[n], selection) for n in request.skipped}
+    return SubmittedRequest.of(request, reasons)
 
 
 # As pynamodb retries a throttled table (its default): three quick retries, about 0.35 s in all.
