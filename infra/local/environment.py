@@ -5,7 +5,6 @@ nothing else."""
 from __future__ import annotations
 
 import os
-import secrets
 import warnings
 from collections.abc import Mapping
 
@@ -64,7 +63,6 @@ def configure_environment(moto_url: str, template_variables: Mapping[str, str]) 
             "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
             **TABLES,
             "PASSES_BUCKET": BUCKET,
-            "CURSOR_SECRET": secrets.token_urlsafe(32),
             "POWERTOOLS_TRACE_DISABLED": "true",
         }
     )

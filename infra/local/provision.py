@@ -6,6 +6,7 @@ where the pool is."""
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
@@ -26,6 +27,7 @@ QUEUE = "pasjes-render"
 DEAD_LETTER_QUEUE = "pasjes-render-dlq"
 # The local VerificationSecret: render signs the passes' codes with it, verify checks them.
 VERIFICATION_SECRET = "pasjes-verification-keys"
+CURSOR_SECRET = "pasjes-cursor-secret"
 TABLES = {
     "ORGANISATIONS_TABLE": "pasjes-organisations",
     "CONTACTS_TABLE": "pasjes-contacts",
@@ -213,6 +215,18 @@ def create_verification_keys(moto_url: str) -> str:
         SecretString=json.dumps(document),
     )
     return VERIFICATION_SECRET
+
+
+def create_cursor_secret(moto_url: str) -> str:
+    """The key that signs paging cursors, in Secrets Manager as a deployment keeps it; returns
+    the secret's name (CURSOR_SECRET_NAME). New on every start: old cursors stop working."""
+    client = boto3.client("secretsmanager", region_name=REGION, endpoint_url=moto_url)
+    client.create_secret(
+        Name=CURSOR_SECRET,
+        Description="Signs the paging cursors of GET /holders (local stack).",
+        SecretString=secrets.token_urlsafe(32),
+    )
+    return CURSOR_SECRET
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ from infra.local.provision import (
     REGION,
     client_config,
     create_bucket,
+    create_cursor_secret,
     create_render_queue,
     create_user_pool,
     create_verification_keys,
@@ -162,6 +163,7 @@ def _run(stack: Stack, template: SamTemplate, args: argparse.Namespace, out: Out
     # names a deployment's own origin and secret.
     os.environ["RENDER_QUEUE_URL"] = queue.url
     os.environ["VERIFICATION_SECRET_NAME"] = create_verification_keys(moto_url)
+    os.environ["CURSOR_SECRET_NAME"] = create_cursor_secret(moto_url)
     os.environ["PUBLIC_ORIGIN"] = api_url
     create_bucket(moto_url, template)
 
