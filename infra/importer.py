@@ -26,7 +26,7 @@ import boto3
 
 from infra.dataset import Dataset, DatasetError, organisations_for, parse, rows_for
 from pasjes import audit
-from pasjes.dal import contacts, holders, organisations, passes_bucket, registrations, requests
+from pasjes.dal import contacts, holders, organisations, pass_requests, passes_bucket, registrations
 from pasjes.settings import SettingsError, get_settings
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ def load(dataset: Dataset, *, resolve_sub: Callable[[str], str]) -> LoadReport:
     ended = contacts.replace_memberships([o.id for o in dataset.organisations], memberships)
     revoked_of: dict[str, list[str]] = {}
     for sub, organisation_id in ended:
-        ids = requests.ids_of(sub, organisation_id)
+        ids = pass_requests.ids_of(sub, organisation_id)
         revoked_of.setdefault(sub, []).extend(ids)
         for request_id in ids:
             audit.request_deleted(
@@ -107,7 +107,7 @@ def load(dataset: Dataset, *, resolve_sub: Callable[[str], str]) -> LoadReport:
     passes_bucket.delete_zips(revoked)
     for sub, ids in revoked_of.items():
         # Frees the pending slots of those not rendered yet: the person keeps their quota.
-        requests.delete_requests(sub, ids)
+        pass_requests.delete_requests(sub, ids)
     return LoadReport(
         organisations=len(with_exam_types),
         holders=len(dataset.holders),

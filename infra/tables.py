@@ -8,8 +8,8 @@ from pasjes.dal.contacts import ContactModel
 from pasjes.dal.holders import HolderModel
 from pasjes.dal.idempotency import IdempotencyModel
 from pasjes.dal.organisations import OrganisationModel
+from pasjes.dal.pass_requests import RequestModel
 from pasjes.dal.registrations import RegistrationModel
-from pasjes.dal.requests import RequestModel
 
 MODELS: tuple[type[Model], ...] = (
     OrganisationModel,

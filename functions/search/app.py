@@ -31,7 +31,7 @@ from pasjes.dal import contacts, holders, organisations, registrations
 from pasjes.domain import Organisation, SortKey, SortOrder
 from pasjes.errors import HolderNotFound
 from pasjes.logic.cursor import cursor_secret
-from pasjes.logic.requests import utc_now
+from pasjes.logic.pass_requests import utc_now
 from pasjes.logic.search import HolderSearch, choose_organisation, search_holders
 
 logger = Logger()

@@ -25,7 +25,7 @@ from pasjes.api_models import Verification
 from pasjes.dal import holders
 from pasjes.domain import Holder
 from pasjes.errors import CodeNotFound, VerificationUnavailable
-from pasjes.logic.requests import utc_now
+from pasjes.logic.pass_requests import utc_now
 from pasjes.logic.verification import check, key_id_of, load_keys
 from pasjes.settings import get_settings
 

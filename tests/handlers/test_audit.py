@@ -16,7 +16,7 @@ from functions.search.app import handler as search_handler
 from functions.submit.app import handler as submit_handler
 from functions.verify.app import handler as verify_handler
 from pasjes import audit
-from pasjes.dal import requests
+from pasjes.dal import pass_requests
 from pasjes.logic.render import render_request
 from pasjes.logic.verification import VerificationKeys, code_for
 from tests.conftest import CONTACT, HOLDERS, KEIRA, api_event, call
@@ -135,12 +135,12 @@ def test_expiry_is_audited_by_render_and_by_a_read_answering_410(
     portal: None, trail: Trail
 ) -> None:
     request_id = submitted()
-    stored = requests.get_request(request_id)
+    stored = pass_requests.get_request(request_id)
     assert stored is not None
     later = stored.expires_at + timedelta(seconds=1)
 
     render_request(request_id, receive_count=1, now=lambda: later)
-    failed = requests.get_request(request_id)
+    failed = pass_requests.get_request(request_id)
     assert failed is not None
     assert failed.error_code == "expired_before_rendered"
 

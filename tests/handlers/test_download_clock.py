@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from functions.submit.app import handler as submit_handler
-from pasjes.dal import requests
+from pasjes.dal import pass_requests
 from pasjes.errors import RequestExpired
 from pasjes.logic.download import download_link, my_request, my_requests
 from pasjes.logic.render import render_request
@@ -26,7 +26,7 @@ def ready_request(portal: None) -> tuple[str, datetime]:
     status, submitted = call(submit_handler, event)
     assert status == 202
     render_request(submitted["id"], receive_count=1)
-    stored = requests.get_request(submitted["id"])
+    stored = pass_requests.get_request(submitted["id"])
     assert stored is not None
     return stored.id, stored.created_at
 

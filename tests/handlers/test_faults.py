@@ -26,10 +26,10 @@ from infra.local.gateway.lambda_runtime import LocalFunction
 from infra.local.gateway.template import SamTemplate
 from infra.local.worker import QueueWorker
 from pasjes.aws import s3_client
-from pasjes.dal import requests
+from pasjes.dal import pass_requests
 from pasjes.domain import Pass, RequestStatus
+from pasjes.logic.pass_requests import render_message
 from pasjes.logic.render import FAILED_REASON, render_request
-from pasjes.logic.requests import render_message
 from pasjes.render.archive import build_zip
 from pasjes.settings import get_settings
 from tests.conftest import REGION, api_event, call
@@ -135,7 +135,7 @@ def test_while_s3_is_down_render_retries_then_fails_readably_with_nothing_downlo
     assert polls == get_settings().max_receives
     # The SDK retried each upload before the delivery failed.
     assert fault.attempts > polls
-    request = requests.get_request(request_id)
+    request = pass_requests.get_request(request_id)
     assert request is not None
     assert (request.status, request.error) == (RequestStatus.FAILED, FAILED_REASON)
     assert zip_count() == 0
@@ -163,7 +163,7 @@ def test_a_render_that_dies_midway_is_finished_by_the_redelivery_with_one_right_
 
     with pytest.raises(Died):
         render_request(request_id, receive_count=1, build=dies_after_one_pass)
-    halfway = requests.get_request(request_id)
+    halfway = pass_requests.get_request(request_id)
     assert halfway is not None
     assert (halfway.status, halfway.rendered_count) == (RequestStatus.RENDERING, 1)
 
@@ -173,7 +173,7 @@ def test_a_render_that_dies_midway_is_finished_by_the_redelivery_with_one_right_
     )
     assert poll_until_empty(worker) == 1
 
-    done = requests.get_request(request_id)
+    done = pass_requests.get_request(request_id)
     assert done is not None
     assert done.status is RequestStatus.READY
     assert done.rendered_count == done.pass_count
@@ -192,7 +192,7 @@ def test_a_poison_request_goes_to_the_dead_letter_queue_failed_while_its_batch_s
 
     assert polls == get_settings().max_receives
     assert dead_letters() == [render_message(poison)]
-    failed, ready = requests.get_request(poison), requests.get_request(good)
+    failed, ready = pass_requests.get_request(poison), pass_requests.get_request(good)
     assert failed is not None
     assert ready is not None
     assert (failed.status, failed.error) == (RequestStatus.FAILED, FAILED_REASON)
@@ -231,7 +231,7 @@ def test_the_same_message_delivered_twice_at_once_makes_one_sound_zip(portal: No
         thread.join(timeout=30)
 
     assert outcomes == [RequestStatus.READY, RequestStatus.READY]
-    request = requests.get_request(request_id)
+    request = pass_requests.get_request(request_id)
     assert request is not None
     assert request.status is RequestStatus.READY
     assert request.rendered_count == request.pass_count

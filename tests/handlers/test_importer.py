@@ -16,8 +16,8 @@ from pasjes.api_models import SubmitRequestBody
 from pasjes.dal.contacts import organisations_of
 from pasjes.dal.holders import get_holder
 from pasjes.dal.organisations import get_organisation
+from pasjes.dal.pass_requests import get_request
 from pasjes.dal.registrations import rows_of_exam, rows_of_organisation
-from pasjes.dal.requests import get_request
 from pasjes.domain import QualificationType
 from pasjes.logic.submit import submit_idempotently
 from pasjes.settings import get_settings
@@ -214,6 +214,9 @@ def test_only_enabled_users_with_a_verified_email_become_contact_persons(
 
     assert main([str(tmp_path), "--user-pool-id", pool_id]) == 1
 
-    expected = {"unverified": "the user's email is not verified", "disabled": "the user is disabled"}
+    expected = {
+        "unverified": "the user's email is not verified",
+        "disabled": "the user is disabled",
+    }
     assert f"contacts: collega@keira-bhv.example: {expected[problem]}" in capsys.readouterr().err
     assert nothing_loaded(demo)

@@ -12,9 +12,9 @@ from functions.download.app import handler as download_handler
 from functions.submit.app import handler as submit_handler
 from infra.dataset import Dataset
 from infra.importer import load
-from pasjes.dal import quotas, requests
+from pasjes.dal import pass_requests, quotas
+from pasjes.dal.pass_requests import RequestModel
 from pasjes.dal.quotas import QuotaModel, day_key
-from pasjes.dal.requests import RequestModel
 from pasjes.domain import RequestStatus
 from pasjes.logic.render import render_request
 from pasjes.rules import (
@@ -86,7 +86,7 @@ def test_a_ready_or_failed_request_frees_its_slot(portal: None) -> None:
     assert status == 202, body
     assert submit()[0] == 429
 
-    assert requests.mark_failed(ids[1], "test", code="render_failed", owner_sub=CONTACT)
+    assert pass_requests.mark_failed(ids[1], "test", code="render_failed", owner_sub=CONTACT)
     assert submit()[0] == 202
 
 
@@ -94,7 +94,7 @@ def test_a_request_rendered_twice_frees_one_slot_only(portal: None) -> None:
     ids = fill_pending(2)
     assert render_request(ids[0], receive_count=1) is RequestStatus.READY
     assert render_request(ids[0], receive_count=2) is RequestStatus.READY
-    assert not requests.mark_failed(ids[0], "late", code="render_failed", owner_sub=CONTACT)
+    assert not pass_requests.mark_failed(ids[0], "late", code="render_failed", owner_sub=CONTACT)
 
     assert quotas.held(CONTACT) == {ids[1]}
 
@@ -106,7 +106,9 @@ def test_the_hundred_and_first_request_of_the_day_is_refused_until_midnight(
         status, body, _ = submit()
         assert status == 202, (number, body)
         # Rendered at once, so the pending limit never bites first.
-        assert requests.mark_failed(body["id"], "test", code="render_failed", owner_sub=CONTACT)
+        assert pass_requests.mark_failed(
+            body["id"], "test", code="render_failed", owner_sub=CONTACT
+        )
 
     status, body, headers = submit()
 
@@ -158,8 +160,8 @@ def test_an_import_that_removes_the_contact_frees_the_slots_of_their_deleted_req
     assert render_request(ids[0], receive_count=1) is RequestStatus.READY
 
     remove_from_keira(CONTACT)
-    revoked = requests.ids_of(CONTACT, KEIRA.id)
-    requests.delete_requests(CONTACT, revoked)
+    revoked = pass_requests.ids_of(CONTACT, KEIRA.id)
+    pass_requests.delete_requests(CONTACT, revoked)
 
     assert set(revoked) == set(ids)
     assert quotas.held(CONTACT) == set()

@@ -19,7 +19,7 @@ from pypdf import PdfReader
 
 from functions.render.app import handler
 from functions.submit.app import handler as submit_handler
-from pasjes.dal import requests
+from pasjes.dal import pass_requests
 from pasjes.domain import Pass, RequestStatus
 from pasjes.logic.render import FAILED_REASON, render_request
 from pasjes.logic.verification import VerificationKeys, code_for
@@ -82,7 +82,7 @@ def test_a_queued_request_becomes_a_zip_of_named_passes(portal: None) -> None:
     assert "Dhr. TEST de Tester" in page
     assert "99600953" in page
     assert "Diploma Eerste Hulp" in page
-    request = requests.get_request(request_id)
+    request = pass_requests.get_request(request_id)
     assert request is not None
     assert request.status is RequestStatus.READY
     assert request.zip_size == len(
@@ -96,9 +96,9 @@ def test_a_redelivered_message_makes_no_second_zip_and_keeps_it_ready(portal: No
     request_id = submitted()
     message = json.dumps({"requestId": request_id})
     handler(sqs_event(message), FakeContext())
-    first = requests.get_request(request_id)
+    first = pass_requests.get_request(request_id)
     result = handler(sqs_event(message, receive_count=2), FakeContext())
-    again = requests.get_request(request_id)
+    again = pass_requests.get_request(request_id)
     assert result == {"batchItemFailures": []}
     assert zip_count() == 1
     assert first is not None
@@ -117,7 +117,7 @@ def test_a_poison_record_is_reported_alone(portal: None) -> None:
     assert result == {
         "batchItemFailures": [{"itemIdentifier": "message-0"}, {"itemIdentifier": "message-2"}]
     }
-    request = requests.get_request(good)
+    request = pass_requests.get_request(good)
     assert request is not None
     assert request.status is RequestStatus.READY
 
@@ -134,12 +134,12 @@ def test_a_failure_is_retried_and_only_the_last_delivery_marks_it_failed(portal:
     request_id = submitted()
     with pytest.raises(RuntimeError):
         render_request(request_id, receive_count=1, build=broken_build)
-    request = requests.get_request(request_id)
+    request = pass_requests.get_request(request_id)
     assert request is not None
     assert request.status is RequestStatus.RENDERING
     with pytest.raises(RuntimeError):
         render_request(request_id, receive_count=get_settings().max_receives, build=broken_build)
-    request = requests.get_request(request_id)
+    request = pass_requests.get_request(request_id)
     assert request is not None
     assert (request.status, request.error) == (RequestStatus.FAILED, FAILED_REASON)
     assert zip_count() == 0
@@ -157,7 +157,7 @@ def test_progress_is_recorded_while_rendering_and_complete_when_ready(portal: No
         def record(done: int) -> None:
             assert on_progress is not None
             on_progress(done)
-            stored = requests.get_request(request_id)
+            stored = pass_requests.get_request(request_id)
             assert stored is not None
             seen.append(stored.rendered_count)
 
@@ -165,7 +165,7 @@ def test_progress_is_recorded_while_rendering_and_complete_when_ready(portal: No
 
     assert render_request(request_id, receive_count=1, build=watched_build) is RequestStatus.READY
     assert seen == [50, 100]
-    request = requests.get_request(request_id)
+    request = pass_requests.get_request(request_id)
     assert request is not None
     assert request.rendered_count == request.pass_count
 

@@ -12,7 +12,7 @@ import pytest
 
 from functions.download.app import handler as download_handler
 from functions.submit.app import handler as submit_handler
-from pasjes.dal import contacts, holders, registrations, requests
+from pasjes.dal import contacts, holders, pass_requests, registrations
 from pasjes.domain import Holder, QualificationType
 from pasjes.logic.render import render_request
 from pasjes.settings import get_settings
@@ -74,7 +74,7 @@ def test_only_the_diploma_leaves_its_modules_without_passes(portal: None) -> Non
         {"organisation": KEIRA.id, "qualificationNumbers": EX45465, "qualificationCodes": ["DEH"]}
     )
     assert body["passCount"] == 3
-    stored = requests.get_request(body["id"], with_passes=True)
+    stored = pass_requests.get_request(body["id"], with_passes=True)
     assert stored is not None
     tester = next(p for p in stored.passes if p.qualification_number == "99600953")
     assert [m.code for m in tester.modules] == ["EHK"]
@@ -296,7 +296,7 @@ def test_a_ready_request_downloads_through_a_short_presigned_url(portal: None) -
 def test_after_seven_days_a_request_is_gone(portal: None) -> None:
     _, mine = submit({"organisation": KEIRA.id, "qualificationNumbers": EX45465})
     render_request(mine["id"], receive_count=1)
-    stored = requests.get_request(mine["id"], with_passes=True)
+    stored = pass_requests.get_request(mine["id"], with_passes=True)
     assert stored is not None
     eight_days_ago = stored.created_at - timedelta(days=8)
     old = stored.__class__(
@@ -307,7 +307,7 @@ def test_after_seven_days_a_request_is_gone(portal: None) -> None:
             "expires_at": eight_days_ago + timedelta(days=7),
         }
     )
-    requests.create_request(old)
+    pass_requests.create_request(old)
     for resource in ("/requests/{id}", "/requests/{id}/download"):
         status, body = get(resource, old.id)
         assert (status, body["code"]) == (410, "request_expired"), resource
@@ -397,7 +397,7 @@ def test_250_passes_of_the_longest_names_fit_in_one_request(portal: None) -> Non
     numbers = [h.qualification_number for h in many]
     status, body = submit({"organisation": KEIRA.id, "qualificationNumbers": numbers})
     assert (status, body["passCount"]) == (202, 250)
-    stored = requests.get_request(body["id"], with_passes=True)
+    stored = pass_requests.get_request(body["id"], with_passes=True)
     assert stored is not None
     assert stored.passes[0].name == long_name[:200]
 

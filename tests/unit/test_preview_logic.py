@@ -9,6 +9,7 @@ import pytest
 
 from pasjes.domain import Holder, HolderRow, Organisation, QualificationType
 from pasjes.errors import HoldersNotFound
+from pasjes.logic.pass_requests import Selection
 from pasjes.logic.preview import (
     CodeCount,
     DateCount,
@@ -16,7 +17,6 @@ from pasjes.logic.preview import (
     preview_selection,
     split_into_parts,
 )
-from pasjes.logic.requests import Selection
 from tests.conftest import FUTURE, HOLDERS, KEIRA, PAST, REGISTERED, qualification
 
 BY_NUMBER = {h.qualification_number: h for h in HOLDERS}

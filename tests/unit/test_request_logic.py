@@ -17,7 +17,7 @@ from pasjes.errors import (
     TooManyPasses,
 )
 from pasjes.logic.access import visible_request, visible_requests
-from pasjes.logic.requests import Selection, downloadable, plan_request
+from pasjes.logic.pass_requests import Selection, downloadable, plan_request
 from tests.conftest import HOLDERS, KEIRA, qualification, row_of
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)

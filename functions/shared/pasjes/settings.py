@@ -20,7 +20,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints, ValidationError
 from pydantic.dataclasses import dataclass
 
-# The limits live in pasjes.rules. Re-exported only until pasjes/logic/requests.py and
+# The limits live in pasjes.rules. Re-exported only until pasjes/logic/pass_requests.py and
 # tests/handlers/test_template.py (not this change's files) import them from there.
 from pasjes.rules import MAX_PASSES_PER_REQUEST as MAX_PASSES_PER_REQUEST
 from pasjes.rules import REQUEST_LIFETIME_DAYS as REQUEST_LIFETIME_DAYS

@@ -1,7 +1,7 @@
 """A contact person's submission counters, as items of the requests table.
 
 They live beside the requests so that a request and its counters change in one DynamoDB
-transaction (see `pasjes.dal.requests`), which is what makes the limits hold under concurrent
+transaction (see `pasjes.dal.pass_requests`), which is what makes the limits hold under concurrent
 submits: there is no read-then-write anywhere. Their keys cannot be request ids (those never
 hold '#'), and they carry no `ownerSub` or `createdAt`, so the `byOwner` index never sees them.
 

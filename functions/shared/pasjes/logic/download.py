@@ -12,12 +12,12 @@ from datetime import timedelta
 
 from pasjes import audit
 from pasjes.api_models import Download, RequestList, RequestOut
-from pasjes.dal import contacts, passes_bucket, requests
+from pasjes.dal import contacts, pass_requests, passes_bucket
 from pasjes.domain import PassRequest
 from pasjes.errors import RequestExpired
 from pasjes.filenames import zip_file_name
 from pasjes.logic.access import visible_request, visible_requests
-from pasjes.logic.requests import Clock, downloadable, listed_since, utc_now
+from pasjes.logic.pass_requests import Clock, downloadable, listed_since, utc_now
 from pasjes.rules import DOWNLOAD_URL_SECONDS
 
 Presigner = Callable[[str, str, int], str]
@@ -30,7 +30,7 @@ def _member_of(caller_sub: str) -> set[str]:
 def _mine(request_id: str, caller_sub: str, now: Clock) -> PassRequest:
     try:
         return visible_request(
-            requests.get_request(request_id),
+            pass_requests.get_request(request_id),
             caller_sub=caller_sub,
             member_of=_member_of(caller_sub),
             now=now(),
@@ -43,7 +43,7 @@ def _mine(request_id: str, caller_sub: str, now: Clock) -> PassRequest:
 
 def my_requests(caller_sub: str, *, now: Clock = utc_now) -> RequestList:
     mine = visible_requests(
-        requests.requests_of(caller_sub, created_after=listed_since(now())),
+        pass_requests.requests_of(caller_sub, created_after=listed_since(now())),
         caller_sub=caller_sub,
         member_of=_member_of(caller_sub),
     )
@@ -68,7 +68,7 @@ def download_link(
     seconds = max(1, min(DOWNLOAD_URL_SECONDS, left))
     file_name = zip_file_name(request.reference, request.created_at)
     url = presign(request.id, file_name, seconds)
-    requests.record_download(request.id, at=moment)
+    pass_requests.record_download(request.id, at=moment)
     audit.download_issued(request_id=request.id, sub=caller_sub)
     return Download(
         url=url,

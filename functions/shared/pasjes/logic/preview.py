@@ -18,7 +18,7 @@ from enum import StrEnum
 
 from pasjes.domain import Holder, HolderRow, QualificationType
 from pasjes.errors import HoldersNotFound
-from pasjes.logic.requests import Selection, passes_of
+from pasjes.logic.pass_requests import Selection, passes_of
 from pasjes.rules import MAX_PASSES_PER_REQUEST
 
 

@@ -15,10 +15,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pasjes import audit
 from pasjes.aws import s3_client
-from pasjes.dal import requests
+from pasjes.dal import pass_requests
 from pasjes.dal.passes_bucket import zip_key
 from pasjes.domain import REQUEST_ID_PATTERN, Pass, RequestStatus
-from pasjes.logic.requests import Clock, utc_now
+from pasjes.logic.pass_requests import Clock, utc_now
 from pasjes.render.archive import build_zip
 from pasjes.settings import get_settings
 
@@ -65,7 +65,7 @@ def store_in_bucket(key: str, data: bytes) -> None:
 
 
 def _record_progress(request_id: str, done: int) -> None:
-    requests.mark_progress(request_id, done)
+    pass_requests.mark_progress(request_id, done)
 
 
 def render_request(
@@ -77,18 +77,18 @@ def render_request(
     now: Clock = utc_now,
 ) -> RequestStatus:
     """Render once; returns the status the request is left in."""
-    request = requests.get_request(request_id, with_passes=True)
+    request = pass_requests.get_request(request_id, with_passes=True)
     if request is None:
         raise UnknownRequestError(request_id)
     if request.status in (RequestStatus.READY, RequestStatus.FAILED):
         return request.status
     if now() >= request.expires_at:
-        if requests.mark_failed(
+        if pass_requests.mark_failed(
             request_id, EXPIRED_REASON, code=EXPIRED_CODE, owner_sub=request.owner_sub
         ):
             audit.request_expired(request_id=request_id, sub=request.owner_sub, seen_by="render")
         return RequestStatus.FAILED
-    requests.mark_rendering(request_id)
+    pass_requests.mark_rendering(request_id)
     try:
         data = build(
             request.passes,
@@ -99,11 +99,11 @@ def render_request(
     except Exception:
         if receive_count >= (get_settings().require("max_receives").max_receives or 1):
             logger.exception("Giving up on request", request_id=request_id)
-            requests.mark_failed(
+            pass_requests.mark_failed(
                 request_id, FAILED_REASON, code=FAILED_CODE, owner_sub=request.owner_sub
             )
         raise
-    if requests.mark_ready(
+    if pass_requests.mark_ready(
         request_id,
         owner_sub=request.owner_sub,
         ready_at=now(),
@@ -112,5 +112,5 @@ def render_request(
     ):
         return RequestStatus.READY
     # Another delivery finished (or failed) it meanwhile: report what it is now.
-    current = requests.get_request(request_id)
+    current = pass_requests.get_request(request_id)
     return current.status if current else RequestStatus.FAILED

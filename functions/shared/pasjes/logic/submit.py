@@ -26,7 +26,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from pasjes import audit
 from pasjes.api_models import PreviewOut, PreviewRequestBody, SubmitRequestBody, SubmittedRequest
 from pasjes.aws import sqs_client
-from pasjes.dal import contacts, holders, registrations, requests
+from pasjes.dal import contacts, holders, pass_requests, registrations
 from pasjes.domain import Holder, HolderRow
 from pasjes.errors import (
     HoldersNotFound,
@@ -34,8 +34,7 @@ from pasjes.errors import (
     RenderQueueUnavailable,
     RequestInProgress,
 )
-from pasjes.logic.preview import preview_selection, skip_reason
-from pasjes.logic.requests import (
+from pasjes.logic.pass_requests import (
     Clock,
     Selection,
     new_request_id,
@@ -43,6 +42,7 @@ from pasjes.logic.requests import (
     render_message,
     utc_now,
 )
+from pasjes.logic.preview import preview_selection, skip_reason
 from pasjes.logic.search import choose_organisation
 from pasjes.rules import submission_quota
 from pasjes.settings import get_settings
@@ -149,9 +149,9 @@ def submit(
     quota = submission_quota(moment)
     for _ in range(_ID_ATTEMPTS):
         try:
-            requests.create_request(request, quota=quota)
+            pass_requests.create_request(request, quota=quota)
             break
-        except requests.RequestIdTaken:
+        except pass_requests.RequestIdTaken:
             request = dataclasses.replace(request, id=new_request_id())
     else:
         raise RuntimeError("No free request id after several random draws")
@@ -160,7 +160,7 @@ def submit(
     except (BotoCoreError, ClientError) as error:
         # A request nobody will render must not sit "pending" for 7 days.
         logger.exception("Could not queue request for rendering", request_id=request.id)
-        requests.mark_failed(
+        pass_requests.mark_failed(
             request.id, QUEUE_FAILED_REASON, code=RenderQueueUnavailable.code, owner_sub=owner_sub
         )
         raise RenderQueueUnavailable() from error
