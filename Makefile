@@ -77,7 +77,7 @@ audit: install
 	$(VENV)/bin/pip-audit --disable-pip --require-hashes -r functions/shared/requirements.txt -r functions/render/requirements.txt
 
 openapi: install
-	$(PY) -m infra.openapi > docs/openapi.json
+	$(PY) -m infra.ops.openapi > docs/openapi.json
 
 # schemathesis against docs/openapi.json and the local stack, longer than make test's short run.
 fuzz: install web

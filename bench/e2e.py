@@ -20,7 +20,7 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
-from infra.demo_data import KEIRA_BHV
+from infra.ops.demo_data import KEIRA_BHV
 from tests.e2e.stack import CONTACT, StackClient, start_stack
 
 PASSES = 250

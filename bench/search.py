@@ -46,9 +46,9 @@ from typing import Any
 import msgspec
 from botocore.client import BaseClient
 
-from infra.demo_data import KEIRA_BHV, benchmark_dataset
 from infra.local.environment import configure_environment, template_environment
 from infra.local.gateway.template import SamTemplate
+from infra.ops.demo_data import KEIRA_BHV, benchmark_dataset
 from tests.conftest import FakeContext, api_event
 from tests.e2e.stack import free_port
 
@@ -185,7 +185,7 @@ def _measure(args: argparse.Namespace, port: int) -> None:
     instrument()
     # Imported only now: the handler's clients must see the embedded AWS.
     from functions.search.app import handler
-    from infra.importer import load
+    from infra.ops.importer import load
     from infra.tables import create_tables
     from pasjes.dal.contacts import put_memberships
     from pasjes.dal.registrations import (

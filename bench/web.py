@@ -26,7 +26,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
-from infra.demo_data import DEMO_PASSWORD, KEIRA_BHV
+from infra.ops.demo_data import DEMO_PASSWORD, KEIRA_BHV
 from tests.e2e.stack import CONTACT, start_stack
 
 WEB_DIST = Path(__file__).resolve().parent.parent / "web" / "dist"

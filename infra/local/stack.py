@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING
 
 import boto3
 
-from infra import demo_data, importer
 from infra.local.environment import configure_environment, template_environment
 from infra.local.gateway.authorizer import CognitoTokenVerifier
 from infra.local.gateway.lambda_runtime import LocalFunction
@@ -59,6 +58,7 @@ from infra.local.servers import (
 )
 from infra.local.webapp import WEB_DIST, WebApp, origin_of
 from infra.local.worker import QueueWorker
+from infra.ops import demo_data, importer
 from infra.tables import create_tables
 
 if TYPE_CHECKING:

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, Request, expect
 
-from infra.demo_data import KEIRA_BHV, generate
+from infra.ops.demo_data import KEIRA_BHV, generate
 from pasjes.domain import Holder, Qualification
 from pasjes.logic.verification import VerificationKeys, code_for
 from tests.browser.helpers import assert_accessible, assert_no_horizontal_scroll, screenshot

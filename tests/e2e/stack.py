@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import boto3
 import pytest
 
-from infra.demo_data import DEMO_PASSWORD
+from infra.ops.demo_data import DEMO_PASSWORD
 
 REPO = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 60

@@ -3,8 +3,8 @@ the registry as the last import left it.
 
 A Keira BHV holder's pass is requested, rendered and downloaded over HTTP; the QR code is read off
 the PDF's page image; its URL's check answers `geldig`. Then an operator's import (`python -m
-infra.importer --endpoint-url`, against the stack's moto server) withdraws that qualification and
-the same check answers `ingetrokken`; the import of the demo data as it was puts it back.
+infra.ops.importer --endpoint-url`, against the stack's moto server) withdraws that
+qualification and the same check answers `ingetrokken`; the import of the demo data as it was puts it back.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from infra.dataset import Dataset, write_folder
-from infra.demo_data import KEIRA_BHV, generate
 from infra.local import provision as local
+from infra.ops.dataset import Dataset, write_folder
+from infra.ops.demo_data import KEIRA_BHV, generate
 from pasjes.domain import Holder
 from tests.e2e.stack import CONTACT, MANUAL_EXAM_HOLDERS, REPO, StackClient, StackProcess
 from tests.verification_helpers import qr_codes_on
@@ -81,7 +81,7 @@ def _import(
     command = [
         sys.executable,
         "-m",
-        "infra.importer",
+        "infra.ops.importer",
         str(folder),
         "--user-pool-id",
         stack.config["userPoolId"],

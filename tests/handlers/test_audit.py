@@ -155,8 +155,8 @@ def test_expiry_is_audited_by_render_and_by_a_read_answering_410(
 
 
 def test_requests_deleted_by_an_import_are_audited(portal: None, trail: Trail) -> None:
-    from infra.dataset import Dataset
-    from infra.importer import load
+    from infra.ops.dataset import Dataset
+    from infra.ops.importer import load
     from tests.conftest import COLLEAGUE
 
     request_id = submitted()

@@ -9,9 +9,9 @@ from pathlib import Path
 import boto3
 import pytest
 
-from infra.dataset import Dataset, DatasetError, write_folder
-from infra.demo_data import DEMO_USERS, KEIRA_BHV, generate
-from infra.importer import UnknownContact, load, main
+from infra.ops.dataset import Dataset, DatasetError, write_folder
+from infra.ops.demo_data import DEMO_USERS, KEIRA_BHV, generate
+from infra.ops.importer import UnknownContact, load, main
 from pasjes.api_models import SubmitRequestBody
 from pasjes.dal.contacts import organisations_of
 from pasjes.dal.holders import get_holder

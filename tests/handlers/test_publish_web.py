@@ -1,4 +1,4 @@
-"""infra.publish_web on moto: the deployed app gets a config.json that points at the stack's
+"""infra.ops.publish_web on moto: the deployed app gets a config.json that points at the stack's
 pool and the relative /api, every file its Content-Type and Cache-Control, nothing stale stays
 in the bucket, and the distribution is invalidated."""
 
@@ -13,8 +13,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from infra import publish_web
-from infra.publish_web import PublishError, StackOutputs
+from infra.ops import publish_web
+from infra.ops.publish_web import PublishError, StackOutputs
 from tests.conftest import REGION
 
 BUCKET = "pasjes-test-web"

@@ -10,8 +10,8 @@ from typing import Any
 
 from functions.download.app import handler as download_handler
 from functions.submit.app import handler as submit_handler
-from infra.dataset import Dataset
-from infra.importer import load
+from infra.ops.dataset import Dataset
+from infra.ops.importer import load
 from pasjes.dal import pass_requests, quotas
 from pasjes.dal.pass_requests import RequestModel
 from pasjes.dal.quotas import QuotaModel, day_key

@@ -955,7 +955,7 @@ def test_passes_link_to_the_portal_where_the_browser_finds_it(template: Template
 
 
 def test_the_publish_command_finds_what_it_needs_in_the_outputs(template: Template) -> None:
-    from infra.publish_web import REQUIRED_OUTPUTS
+    from infra.ops.publish_web import REQUIRED_OUTPUTS
 
     assert set(REQUIRED_OUTPUTS) <= set(template["Outputs"])
 

@@ -16,8 +16,8 @@ from aws_lambda_powertools.utilities.parameters import clear_caches
 
 import functions.verify.app as verify_app
 from functions.verify.app import handler
-from infra.dataset import parse
-from infra.importer import load
+from infra.ops.dataset import parse
+from infra.ops.importer import load
 from pasjes.dal import holders, registrations
 from pasjes.domain import Holder, HolderStatus
 from pasjes.logic.verification import ALPHABET, VerificationKeys, code_for, new_secret

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from infra.dataset import (
+from infra.ops.dataset import (
     DatasetError,
     organisations_for,
     parse,

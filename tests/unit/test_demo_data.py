@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from infra.dataset import Dataset, organisations_for, parse_folder, rows_for, write_folder
-from infra.demo_data import (
+from infra.ops.dataset import Dataset, organisations_for, parse_folder, rows_for, write_folder
+from infra.ops.demo_data import (
     DEMO_PASSWORD,
     DEMO_USERS,
     KEIRA_BHV,

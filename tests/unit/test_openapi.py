@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from infra.openapi import openapi_document
+from infra.ops.openapi import openapi_document
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
 

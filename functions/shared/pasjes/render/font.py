@@ -1,6 +1,6 @@
 """The passes' font: DejaVu Sans, its PDF objects built once per request.
 
-Text is set in DejaVu Sans (the committed subset in `fonts/`, see infra/make_font.py), so names
+Text is set in DejaVu Sans (the committed subset in `fonts/`, see infra/ops/make_font.py), so names
 in any European script render, and stays real text: a PDF text extractor reads it back.
 
 Why the font is embedded the way it is
@@ -9,7 +9,7 @@ A request is up to 250 one-page PDFs that share almost every character. reportla
 (register a TTF once per process, let each document subset it) builds, compresses and writes a
 font subset for every pass: with the full DejaVu Sans and Sans Bold that is about four times
 the cost of the rest of the page (bench/render.py, naive against plain). Dropping hinting and
-layout tables from the font (infra/make_font.py) more than halves that work. Subsetting it
+layout tables from the font (infra/ops/make_font.py) more than halves that work. Subsetting it
 further per request with fontTools gains nothing measurable: what remains is reportlab's
 per-document work, which depends on the glyphs a page uses, not on the size of the font.
 

@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    .venv/bin/python infra/make_font.py [SOURCE_TTF]
+    .venv/bin/python infra/ops/make_font.py [SOURCE_TTF]
 
 SOURCE_TTF defaults to the Debian/Ubuntu copy of DejaVu Sans 2.37
 (`apt-get install fonts-dejavu-core` puts it at /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf).
@@ -38,7 +38,7 @@ from fontTools.ttLib import TTFont
 
 DEFAULT_SOURCE = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 TARGET = (
-    Path(__file__).resolve().parent.parent
+    Path(__file__).resolve().parents[2]
     / "functions/shared/pasjes/render/fonts/DejaVuSans-subset.ttf"
 )
 

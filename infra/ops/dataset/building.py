@@ -6,8 +6,8 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
-from infra.dataset.model import Dataset, DatasetError, Record
-from infra.dataset.validating import (
+from infra.ops.dataset.model import Dataset, DatasetError, Record
+from infra.ops.dataset.validating import (
     Row,
     first_seen,
     in_reading_order,

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from infra.dataset.model import FIELDS, Record
+from infra.ops.dataset.model import FIELDS, Record
 from pasjes.domain import (
     CODE_PATTERN,
     ORGANISATION_ID_PATTERN,

@@ -1,6 +1,6 @@
 """Write the API's OpenAPI document, generated from the routes and their models.
 
-`python -m infra.openapi > docs/openapi.json`; a test fails when the committed one is stale.
+`python -m infra.ops.openapi > docs/openapi.json`; a test fails when the committed one is stale.
 """
 
 from __future__ import annotations

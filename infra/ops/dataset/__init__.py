@@ -20,10 +20,10 @@ The modules: `model` (the tables, `Dataset`, `DatasetError`), `reading` (files t
 `writing` (a dataset back to files).
 """
 
-from infra.dataset.building import organisations_for, rows_for
-from infra.dataset.model import FIELDS, OMISSIBLE_COLUMNS, Dataset, DatasetError
-from infra.dataset.reading import parse, parse_folder, parse_json
-from infra.dataset.writing import records_of, write_folder, write_json
+from infra.ops.dataset.building import organisations_for, rows_for
+from infra.ops.dataset.model import FIELDS, OMISSIBLE_COLUMNS, Dataset, DatasetError
+from infra.ops.dataset.reading import parse, parse_folder, parse_json
+from infra.ops.dataset.writing import records_of, write_folder, write_json
 
 __all__ = [
     "FIELDS",

@@ -1,6 +1,7 @@
 """Publish the web app to a deployed stack: after `sam deploy`, and after every `make web`.
 
-    python -m infra.publish_web --stack-name pasjesportaal [--region eu-west-1] [--dist web/dist]
+    python -m infra.ops.publish_web --stack-name pasjesportaal [--region eu-west-1] \
+        [--dist web/dist]
 
 Reads the stack's outputs, writes `config.json` (where the app finds Cognito; the API is `/api`
 on the same CloudFront origin), uploads `web/dist` to the stack's private web bucket with the
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
     from mypy_boto3_s3 import S3Client
 
-DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
+DIST = Path(__file__).resolve().parents[2] / "web" / "dist"
 # The stack outputs (template.yaml) this command reads.
 REQUIRED_OUTPUTS = (
     "Region",
@@ -277,7 +278,7 @@ def publish(
 
 def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m infra.publish_web",
+        prog="python -m infra.ops.publish_web",
         description="Publish web/dist and config.json to the stack's bucket behind CloudFront.",
     )
     parser.add_argument("--stack-name", required=True, help="the stack sam deploy created")

@@ -1,6 +1,7 @@
-"""Load a dataset (see infra.dataset) into the portal's tables, locally or in an AWS account.
+"""Load a dataset (see infra.ops.dataset) into the portal's tables, locally or in an AWS account.
 
-    python -m infra.importer FOLDER_OR_JSON --user-pool-id POOL [--region R] [--endpoint-url URL]
+    python -m infra.ops.importer FOLDER_OR_JSON --user-pool-id POOL [--region R] \
+        [--endpoint-url URL]
 
 Table and bucket names come from the same environment variables the functions read
 (ORGANISATIONS_TABLE, CONTACTS_TABLE, HOLDERS_TABLE, REGISTRATIONS_TABLE, REQUESTS_TABLE,
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING
 
 import boto3
 
-from infra.dataset import Dataset, DatasetError, organisations_for, parse, rows_for
+from infra.ops.dataset import Dataset, DatasetError, organisations_for, parse, rows_for
 from pasjes import audit
 from pasjes.dal import contacts, holders, organisations, pass_requests, passes_bucket, registrations
 from pasjes.settings import SettingsError, get_settings
@@ -148,7 +149,7 @@ def cognito_resolver(
 
 def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m infra.importer",
+        prog="python -m infra.ops.importer",
         description="Validate a dataset and load it into the portal's tables.",
         epilog="Names are read from the variables every function gets: ORGANISATIONS_TABLE, "
         "CONTACTS_TABLE, HOLDERS_TABLE, REGISTRATIONS_TABLE, REQUESTS_TABLE, IDEMPOTENCY_TABLE, "

@@ -1,6 +1,7 @@
 """Deterministic demo data: the manual's holders at Keira BHV among generated Dutch-looking ones.
 
-    python -m infra.demo_data [--holders N] [--seed S] [--today YYYY-MM-DD] [--benchmark] --out DIR
+    python -m infra.ops.demo_data [--holders N] [--seed S] [--today YYYY-MM-DD] [--benchmark] \
+        --out DIR
 
 The same seed and day give the same data. Dates are placed relative to `today`, so the demo always
 has valid and expired qualifications, and the manual's four holders are always valid.
@@ -18,8 +19,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Final
 
-from infra.dataset import Dataset, write_folder, write_json
-from infra.demo_manual import (
+from infra.ops.dataset import Dataset, write_folder, write_json
+from infra.ops.demo_manual import (
     DEMO_PASSWORD,
     DEMO_USERS,
     EHBO_VERENIGING,
@@ -344,7 +345,7 @@ def benchmark_dataset(
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m infra.demo_data",
+        prog="python -m infra.ops.demo_data",
         description="Write the deterministic demo dataset as CSV files (or JSON, for a .json out).",
     )
     parser.add_argument("--holders", type=int, help="number of holders (default 1200)")

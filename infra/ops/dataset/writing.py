@@ -6,7 +6,7 @@ import csv
 import json
 from pathlib import Path
 
-from infra.dataset.model import FIELDS, Dataset
+from infra.ops.dataset.model import FIELDS, Dataset
 
 
 def records_of(dataset: Dataset) -> dict[str, list[dict[str, str]]]:

@@ -1,7 +1,7 @@
 """The demo's fixed part: its organisations and users, what each exam awards, and the manual's
 four holders (see the users' manual, handleiding-digitale-pasjes.md), all at Keira BHV.
 
-`infra.demo_data` generates the other holders around them.
+`infra.ops.demo_data` generates the other holders around them.
 """
 
 from __future__ import annotations

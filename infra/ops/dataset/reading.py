@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from infra.dataset.building import build
-from infra.dataset.model import FIELDS, OMISSIBLE_COLUMNS, Dataset, Record
+from infra.ops.dataset.building import build
+from infra.ops.dataset.model import FIELDS, OMISSIBLE_COLUMNS, Dataset, Record
 
 
 def parse(path: Path | str) -> Dataset:
