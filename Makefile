@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 WEB_STAMP := web/node_modules/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test install web chromium lint typecheck cfn-lint static pytest browser build lock audit fuzz openapi bench clean
+.PHONY: run test install web chromium lint typecheck cfn-lint static pytest browser build lock audit fuzz load openapi bench clean
 
 run: install web
 	$(PY) -m infra.local
@@ -75,6 +75,10 @@ lock: install
 # Known vulnerabilities in the locked dependencies; needs PyPI's advisory data online.
 audit: install
 	$(VENV)/bin/pip-audit --disable-pip --require-hashes -r functions/shared/requirements.txt -r functions/render/requirements.txt
+
+# 50 simulated contact persons for 60 s against a local stack of its own (not in make test).
+load: install web
+	$(PY) -m bench.load
 
 openapi: install
 	$(PY) -m infra.ops.openapi > docs/openapi.json

@@ -95,6 +95,14 @@ export function dutchMessage(status, body) {
       return "Het verzoek kon niet in behandeling worden genomen en staat als mislukt in de lijst. Probeer het over een paar minuten opnieuw.";
     case "throttled":
       return "Er komen te veel vragen tegelijk binnen. Wacht even en probeer het dan opnieuw.";
+    case "too_many_pending":
+      return "Je hebt al 10 verzoeken in behandeling. Wacht tot er een klaar is (zie 'Ingestuurde verzoeken') en dien dit verzoek daarna in; je selectie blijft bewaard.";
+    case "daily_limit_reached":
+      return "Je hebt vandaag het maximum van 100 verzoeken bereikt. Morgen kun je weer verzoeken indienen; je selectie blijft bewaard.";
+    case "busy":
+      return "Het is op dit moment erg druk. Probeer het over een paar seconden opnieuw; er is niets verloren gegaan.";
+    case "request_blocked":
+      return "Dit verzoek is tegengehouden door de beveiliging van de portal. Laad de pagina opnieuw en probeer het nog eens; lukt het dan nog niet, neem contact op met de beheerder.";
     case "route_not_found":
       return "Deze functie is niet beschikbaar op de server. Laad de pagina opnieuw; lukt het dan nog niet, neem contact op met de beheerder.";
     default:
