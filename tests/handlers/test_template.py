@@ -19,7 +19,8 @@ from pynamodb.models import Model
 
 from infra.tables import MODELS
 from pasjes.dal import TableName
-from pasjes.settings import REQUEST_LIFETIME_DAYS, Settings
+from pasjes.rules import REQUEST_LIFETIME_DAYS
+from pasjes.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "template.yaml"
@@ -76,6 +77,7 @@ READ_ONLY = {"SearchFunction", "VerifyFunction"}
 # A presigned URL carries its signer's permission: only download signs, only ZIPs.
 PRESIGNERS = {"DownloadFunction"}
 SECRET_READERS = {
+    "CursorSecret": {"SearchFunction"},
     "VerificationSecret": {"RenderFunction", "VerifyFunction"},
 }
 
@@ -392,7 +394,13 @@ def test_every_function_is_given_the_deployed_names_of_what_settings_reads(
     template: Template,
 ) -> None:
     # REGION comes from the runtime; the others are for some functions only and tested below.
-    own = {"REGION", "CURSOR_SECRET", "MAX_RECEIVES", "PUBLIC_ORIGIN", "VERIFICATION_SECRET_NAME"}
+    own = {
+        "REGION",
+        "CURSOR_SECRET_NAME",
+        "MAX_RECEIVES",
+        "PUBLIC_ORIGIN",
+        "VERIFICATION_SECRET_NAME",
+    }
     variables = {f.name.upper() for f in dataclasses.fields(Settings)} - own
 
     for function in resources_of_type(template, "AWS::Serverless::Function"):
@@ -400,19 +408,24 @@ def test_every_function_is_given_the_deployed_names_of_what_settings_reads(
         assert not missing, f"{function} lacks {sorted(missing)}"
 
 
-def test_only_the_search_function_gets_the_cursor_secret_from_secrets_manager(
-    template: Template,
-) -> None:
+def test_only_the_search_function_is_told_where_the_cursor_key_is(template: Template) -> None:
     holding = {
-        function
+        function: environment(template, function)["CURSOR_SECRET_NAME"]
         for function in resources_of_type(template, "AWS::Serverless::Function")
-        if "CURSOR_SECRET" in environment(template, function)
+        if "CURSOR_SECRET_NAME" in environment(template, function)
     }
-    assert holding == {"SearchFunction"}
 
-    secret = environment(template, "SearchFunction")["CURSOR_SECRET"]
-    assert secret == {"Fn::Sub": "{{resolve:secretsmanager:${CursorSecret}:SecretString}}"}
+    assert set(holding) == {"SearchFunction"}
+    # The secret's ARN, read at run time: no dynamic reference resolves it into the environment.
+    assert holding["SearchFunction"] == {"Ref": "CursorSecret"}
     assert template["Resources"]["CursorSecret"]["Type"] == "AWS::SecretsManager::Secret"
+    assert ("secretsmanager:GetSecretValue", "CursorSecret") in grants(template, "SearchFunction")
+
+
+def test_no_secret_value_is_resolved_into_a_functions_environment(template: Template) -> None:
+    for function in resources_of_type(template, "AWS::Serverless::Function"):
+        text = json.dumps(environment(template, function))
+        assert "{{resolve:" not in text, f"{function} gets a secret's value at deploy time"
 
 
 def test_only_render_and_verify_are_told_where_the_verification_keys_are(
