@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 WEB_STAMP := web/node_modules/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test install web chromium lint typecheck cfn-lint static pytest browser build lock audit fuzz load openapi bench clean
+.PHONY: run test install web chromium lint typecheck cfn-lint static unit quick pytest browser build lock audit fuzz load openapi bench clean
 
 run: install web
 	$(PY) -m infra.local
@@ -53,6 +53,14 @@ static: install
 	$(VENV)/bin/bandit -q -r functions infra
 	test -x $(CHECKOV_VENV)/bin/checkov || ($(PYTHON) -m venv $(CHECKOV_VENV) && $(CHECKOV_VENV)/bin/pip install --quiet checkov==3.3.30)
 	$(CHECKOV_VENV)/bin/checkov --config-file .checkov.yaml --quiet --compact
+
+# The tiers (tests/tiers.py): unit in seconds, quick is everything but the local stack and the
+# browser, pytest everything but the browser, browser last.
+unit: install
+	$(VENV)/bin/pytest -m unit tests/unit
+
+quick: install
+	$(VENV)/bin/pytest -m "not stack and not browser"
 
 pytest: install
 	$(VENV)/bin/pytest -m "not browser"

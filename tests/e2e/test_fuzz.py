@@ -4,12 +4,8 @@ negative data, all phases including stateful, all checks, zero failures (`make f
 
 from __future__ import annotations
 
-import pytest
-
 from bench.fuzz import fuzz
 from tests.e2e.stack import COLLEAGUE, StackClient
-
-pytestmark = pytest.mark.e2e
 
 # About 550 requests in about 50 s on the 2-core machine; a fixed seed makes a failure replayable.
 SHORT_RUN_EXAMPLES = 10

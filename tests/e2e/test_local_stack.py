@@ -31,8 +31,6 @@ from tests.e2e.stack import (
     start_stack,
 )
 
-pytestmark = pytest.mark.e2e
-
 KEIRA = "keira-bhv"
 UNKNOWN_REQUEST = "0000000000000000000000"
 

@@ -6,12 +6,9 @@ import io
 import urllib.request
 import zipfile
 
-import pytest
 from pypdf import PdfReader
 
 from tests.e2e.stack import COLLEAGUE, CONTACT, MANUAL_EXAM_HOLDERS, STRANGER, StackClient
-
-pytestmark = pytest.mark.e2e
 
 
 def test_a_contact_downloads_the_passes_of_the_manuals_exam_and_nobody_else_can(

@@ -4,7 +4,8 @@ the registry as the last import left it.
 A Keira BHV holder's pass is requested, rendered and downloaded over HTTP; the QR code is read off
 the PDF's page image; its URL's check answers `geldig`. Then an operator's import (`python -m
 infra.ops.importer --endpoint-url`, against the stack's moto server) withdraws that
-qualification and the same check answers `ingetrokken`; the import of the demo data as it was puts it back.
+qualification and the same check answers `ingetrokken`; the import of the demo data as it was
+puts it back.
 """
 
 from __future__ import annotations
@@ -29,8 +30,6 @@ from infra.ops.demo_data import KEIRA_BHV, generate
 from pasjes.domain import Holder
 from tests.e2e.stack import CONTACT, MANUAL_EXAM_HOLDERS, REPO, StackClient, StackProcess
 from tests.verification_helpers import qr_codes_on
-
-pytestmark = pytest.mark.e2e
 
 IMPORT_SECONDS = 120
 # Holders other tests of the session's stack use; this test leaves them alone.
