@@ -1,7 +1,8 @@
 """template.yaml deploys what the code expects: the tables of the pynamodb models, a handler for
 every route, the Cognito authorizer on every route but the public check of a pass, API Gateway's
 own errors in the portal's JSON, least-privilege roles, a safe render queue with an alarm that
-notifies, a private bucket, and the verification keys in Secrets Manager."""
+notifies, a private bucket, the verification keys in Secrets Manager, and the audit trail (the
+functions' audit lines in a log group of a year, CloudTrail's record of the passes bucket)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from pynamodb.attributes import TTLAttribute
 from pynamodb.models import Model
 
 from infra.tables import MODELS
+from pasjes import audit
 from pasjes.dal import TableName
 from pasjes.rules import REQUEST_LIFETIME_DAYS
 from pasjes.settings import Settings
@@ -71,7 +73,11 @@ WRITERS = {
     "IdempotencyTable": {"SubmitFunction"},
     "RenderQueue": {"SubmitFunction"},
     "PassesBucket/requests/*": {"RenderFunction"},
+    "AuditLogGroup": {"AuditForwarderFunction"},
 }
+# Copies the functions' audit lines into the audit log group: the trail's only writer.
+FORWARDER = "AuditForwarderFunction"
+AUDIT_WRITES = {"logs:CreateLogStream", "logs:PutLogEvents"}
 # Functions that only read: the searches and the public check.
 READ_ONLY = {"SearchFunction", "VerifyFunction"}
 # A presigned URL carries its signer's permission: only download signs, only ZIPs.
@@ -209,13 +215,15 @@ def resource_named(value: Any) -> str:
     return re.sub(r"\$\{(\w+)\.Arn\}", r"\1", value["Fn::Sub"])
 
 
-def grants(template: Template, function: str) -> set[tuple[str, str]]:
-    """(action, resource) for every action a function's inline policies allow."""
+def grants(template: Template, function: str, effect: str = "Allow") -> set[tuple[str, str]]:
+    """(action, resource) for every action a function's inline policies allow (or deny)."""
     found: set[tuple[str, str]] = set()
     for policy in properties(template, function).get("Policies") or []:
         assert set(policy) == {"Statement"}, f"{function} has a policy template: {policy}"
         for statement in policy["Statement"]:
-            assert statement["Effect"] == "Allow"
+            assert statement["Effect"] in ("Allow", "Deny")
+            if statement["Effect"] != effect:
+                continue
             assert "Condition" not in statement, f"{function}: a condition the test cannot read"
             actions = statement["Action"]
             resources = statement["Resource"]
@@ -645,6 +653,20 @@ def test_no_function_may_scan_or_use_a_wildcard(template: Template) -> None:
             assert resource.count("*") == stars, f"{function}: {resource}"
 
 
+def test_the_forwarder_writes_the_audit_trail_and_nothing_else(template: Template) -> None:
+    assert grants(template, FORWARDER) == {(action, "AuditLogGroup") for action in AUDIT_WRITES}
+    assert ref(environment(template, FORWARDER)["AUDIT_LOG_GROUP"]) == "AuditLogGroup"
+
+
+def test_no_other_function_may_add_to_the_audit_trail(template: Template) -> None:
+    # SAM gives every role AWSLambdaBasicExecutionRole (logs:PutLogEvents on every log group):
+    # only an explicit deny keeps a function from writing lines into the trail itself.
+    for function in functions_of(template):
+        if function != FORWARDER:
+            denied = grants(template, function, effect="Deny")
+            assert {(action, "AuditLogGroup") for action in AUDIT_WRITES} <= denied, function
+
+
 def test_only_administrators_create_contact_persons(template: Template) -> None:
     pool = properties(template, "UserPool")
     client = properties(template, "UserPoolClient")
@@ -971,6 +993,87 @@ def test_the_publish_command_finds_what_it_needs_in_the_outputs(template: Templa
     from infra.ops.publish_web import REQUIRED_OUTPUTS
 
     assert set(REQUIRED_OUTPUTS) <= set(template["Outputs"])
+
+
+# ---------------------------------------------------------------- audit trail
+
+
+def log_group_of(template: Template, function: str) -> str:
+    return ref(properties(template, function)["LoggingConfig"]["LogGroup"])
+
+
+def audit_subscriptions(template: Template) -> dict[str, dict[str, Any]]:
+    """Log group -> the subscription filter on it (the template's, all of them)."""
+    found: dict[str, dict[str, Any]] = {}
+    for resource in resources_of_type(template, "AWS::Logs::SubscriptionFilter").values():
+        group = ref(resource["Properties"]["LogGroupName"])
+        assert group not in found, f"{group} has two subscription filters"
+        found[group] = resource
+    return found
+
+
+def test_every_api_and_render_functions_audit_lines_go_to_the_forwarder(
+    template: Template,
+) -> None:
+    subscriptions = audit_subscriptions(template)
+    (permission,) = resources_of_type(template, "AWS::Lambda::Permission")
+    allowed = properties(template, permission)
+    served = [f for f in functions_of(template) if properties(template, f).get("Events")]
+
+    assert set(served) == set(functions_of(template)) - {FORWARDER}
+    assert {log_group_of(template, f) for f in served} == set(subscriptions)
+    for group, subscription in subscriptions.items():
+        filter_pattern = subscription["Properties"]["FilterPattern"]
+        assert filter_pattern == f'{{ $.service = "{audit.SERVICE}" }}', group
+        assert get_att(subscription["Properties"]["DestinationArn"]) == (FORWARDER, "Arn")
+        # CloudFormation checks that Logs may invoke the function when it makes the filter.
+        assert subscription["DependsOn"] == permission
+        # The permission's SourceArn covers this log group's ARN.
+        name = sub_text(properties(template, group)["LogGroupName"])
+        covered = sub_text(allowed["SourceArn"]).rpartition(":log-group:")[2]
+        assert covered.endswith("*")
+        assert name.startswith(covered.removesuffix("*")), f"{group} may not invoke the forwarder"
+    assert get_att(allowed["FunctionName"]) == (FORWARDER, "Arn")
+    assert allowed["Principal"] == "logs.amazonaws.com"
+    assert allowed["Action"] == "lambda:InvokeFunction"
+    assert ref(allowed["SourceAccount"]) == "AWS::AccountId"
+
+
+def test_the_audit_log_group_keeps_the_trail_a_year_and_outlives_the_stack(
+    template: Template,
+) -> None:
+    group = template["Resources"]["AuditLogGroup"]
+    forwarder_log = log_group_of(template, FORWARDER)
+
+    assert int(group["Properties"]["RetentionInDays"]) >= 365
+    assert group["DeletionPolicy"] == group["UpdateReplacePolicy"] == "Retain"
+    assert sub_text(group["Properties"]["LogGroupName"]) == "/pasjesportaal/${AWS::StackName}/audit"
+    # The forwarder's own log is operational (and not subscribed, or it would feed itself).
+    assert ref(properties(template, forwarder_log)["RetentionInDays"]) == "LogRetentionDays"
+    assert forwarder_log not in audit_subscriptions(template)
+
+
+def test_audit_lines_the_forwarder_cannot_write_wait_in_a_queue_that_alarms(
+    template: Template,
+) -> None:
+    dead_letter = properties(template, FORWARDER)["DeadLetterQueue"]
+    queue, _ = get_att(dead_letter["TargetArn"])
+    alarms = [
+        alarm["Properties"]
+        for alarm in resources_of_type(template, "AWS::CloudWatch::Alarm").values()
+        for dimension in alarm["Properties"].get("Dimensions", [])
+        if dimension["Name"] == "QueueName" and get_att(dimension["Value"])[0] == queue
+    ]
+
+    assert dead_letter["Type"] == "SQS"
+    assert [[ref(a) for a in alarm["AlarmActions"]] for alarm in alarms] == [["OperationsTopic"]]
+
+
+def test_the_audit_forwarder_has_a_handler_that_exists(template: Template) -> None:
+    app = handler_file(template, FORWARDER)
+
+    assert app == ROOT / "functions" / "audit" / "app.py"
+    assert defines_handler(app)
 
 
 # ---------------------------------------------------------------- abuse limits and access logs
