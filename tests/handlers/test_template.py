@@ -823,7 +823,7 @@ def test_render_knows_which_receive_is_the_last_before_the_dead_letter_queue(
 # ---------------------------------------------------------------- passes bucket
 
 
-@pytest.mark.parametrize("name", ["PassesBucket", "WebBucket"])
+@pytest.mark.parametrize("name", ["PassesBucket", "WebBucket", "TrailBucket"])
 def test_bucket_blocks_all_public_access(template: Template, name: str) -> None:
     bucket = properties(template, name)
 
@@ -837,7 +837,7 @@ def test_bucket_blocks_all_public_access(template: Template, name: str) -> None:
     assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"]
 
 
-@pytest.mark.parametrize("bucket", ["PassesBucket", "WebBucket"])
+@pytest.mark.parametrize("bucket", ["PassesBucket", "WebBucket", "TrailBucket"])
 def test_bucket_refuses_requests_without_tls(template: Template, bucket: str) -> None:
     statements = bucket_policy_statements(template, bucket)
 
@@ -856,6 +856,15 @@ def test_passes_bucket_deletes_zips_only_after_their_lifetime(template: Template
 
     assert expiry["Status"] == "Enabled"
     assert int(expiry["ExpirationInDays"]) > REQUEST_LIFETIME_DAYS
+
+
+def test_passes_bucket_keeps_a_zip_one_day_past_its_request(template: Template) -> None:
+    """S3 expires objects at the midnight (UTC) after the days are over: a day beyond the
+    request's lifetime, so no ZIP disappears while its request still offers a link."""
+    rules = properties(template, "PassesBucket")["LifecycleConfiguration"]["Rules"]
+    (expiry,) = [r for r in rules if r.get("Prefix") == "requests/"]
+
+    assert int(expiry["ExpirationInDays"]) == REQUEST_LIFETIME_DAYS + 1
 
 
 # ---------------------------------------------------------------- web app behind CloudFront
@@ -1074,6 +1083,74 @@ def test_the_audit_forwarder_has_a_handler_that_exists(template: Template) -> No
 
     assert app == ROOT / "functions" / "audit" / "app.py"
     assert defines_handler(app)
+
+
+def trail(template: Template) -> tuple[str, dict[str, Any]]:
+    (name,) = resources_of_type(template, "AWS::CloudTrail::Trail")
+    return name, properties(template, name)
+
+
+def test_cloudtrail_records_every_read_and_write_of_the_passes_bucket(template: Template) -> None:
+    _, recorded = trail(template)
+    (selector,) = recorded["AdvancedEventSelectors"]
+    fields = {f["Field"]: f for f in selector["FieldSelectors"]}
+
+    assert recorded["IsLogging"] is True
+    assert recorded["EnableLogFileValidation"] is True
+    # Data events of every object under the bucket, reads and writes alike (no readOnly field),
+    # and no management events (the account's own trail keeps those).
+    assert set(fields) == {"eventCategory", "resources.type", "resources.ARN"}
+    assert fields["eventCategory"]["Equals"] == ["Data"]
+    assert fields["resources.type"]["Equals"] == ["AWS::S3::Object"]
+    assert [sub_text(arn) for arn in fields["resources.ARN"]["StartsWith"]] == [
+        "${PassesBucket.Arn}/"
+    ]
+
+
+def test_the_trail_writes_to_a_private_bucket_of_its_own_kept_a_year(template: Template) -> None:
+    name, recorded = trail(template)
+    bucket = ref(recorded["S3BucketName"])
+    kept = template["Resources"][bucket]
+    rules = kept["Properties"]["LifecycleConfiguration"]["Rules"]
+
+    assert bucket not in ("PassesBucket", "WebBucket")
+    assert kept["DeletionPolicy"] == kept["UpdateReplacePolicy"] == "Retain"
+    assert kept["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    # Nothing in it is deleted before a year.
+    expiries = [r["ExpirationInDays"] for r in rules if "ExpirationInDays" in r]
+    assert expiries
+    assert all(int(days) >= 365 for days in expiries)
+    assert all("Prefix" not in r and "Filter" not in r for r in rules if "ExpirationInDays" in r)
+    # CloudTrail checks its access to the bucket when it makes the trail.
+    policy = {
+        n
+        for n, p in resources_of_type(template, "AWS::S3::BucketPolicy").items()
+        if ref(p["Properties"]["Bucket"]) == bucket
+    }
+    assert {template["Resources"][name]["DependsOn"]} == policy
+
+
+def test_only_this_stacks_trail_may_write_to_the_trail_bucket(template: Template) -> None:
+    _, recorded = trail(template)
+    bucket = ref(recorded["S3BucketName"])
+    allowed = [s for s in bucket_policy_statements(template, bucket) if s["Effect"] == "Allow"]
+    account = "arn:${AWS::Partition}:cloudtrail:${AWS::Region}:${AWS::AccountId}"
+    trail_arn = f"{account}:trail/{sub_text(recorded['TrailName'])}"
+    by_action = {s["Action"]: s for s in allowed}
+
+    assert set(by_action) == {"s3:GetBucketAcl", "s3:PutObject"}
+    for statement in allowed:
+        assert statement["Principal"] == {"Service": "cloudtrail.amazonaws.com"}
+        assert sub_text(statement["Condition"]["StringEquals"]["aws:SourceArn"]) == trail_arn
+    assert resource_named(by_action["s3:GetBucketAcl"]["Resource"]) == bucket
+    assert (
+        sub_text(by_action["s3:PutObject"]["Resource"])
+        == f"${{{bucket}.Arn}}/AWSLogs/${{AWS::AccountId}}/*"
+    )
+    assert (
+        by_action["s3:PutObject"]["Condition"]["StringEquals"]["s3:x-amz-acl"]
+        == "bucket-owner-full-control"
+    )
 
 
 # ---------------------------------------------------------------- abuse limits and access logs
