@@ -30,6 +30,7 @@ import argparse
 import contextlib
 import gc
 import json
+import os
 import socket
 import statistics
 import subprocess
@@ -48,6 +49,7 @@ from botocore.client import BaseClient
 
 from infra.local.environment import configure_environment, template_environment
 from infra.local.gateway.template import SamTemplate
+from infra.local.provision import create_cursor_secret
 from infra.ops.demo_data import KEIRA_BHV, benchmark_dataset
 from tests.conftest import FakeContext, api_event
 from tests.e2e.stack import free_port
@@ -181,7 +183,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _measure(args: argparse.Namespace, port: int) -> None:
-    configure_environment(f"http://127.0.0.1:{port}", template_environment(SamTemplate.load()))
+    moto_url = f"http://127.0.0.1:{port}"
+    configure_environment(moto_url, template_environment(SamTemplate.load()))
+    # The cursor key lives in Secrets Manager, as in a deployment and the local stack.
+    os.environ["CURSOR_SECRET_NAME"] = create_cursor_secret(moto_url)
     instrument()
     # Imported only now: the handler's clients must see the embedded AWS.
     from functions.search.app import handler
@@ -194,8 +199,8 @@ def _measure(args: argparse.Namespace, port: int) -> None:
         forget_cached_lists,
     )
     from pasjes.domain import Organisation
+    from pasjes.logic.cursor import cursor_secret
     from pasjes.logic.search import HolderSearch, search_holders
-    from pasjes.settings import get_settings
 
     today = date.today()
     out = sys.stdout
@@ -274,7 +279,7 @@ def _measure(args: argparse.Namespace, port: int) -> None:
             HolderSearch(KEIRA_BHV),
             cursor=None,
             today=today,
-            secret=get_settings().cursor_secret,
+            secret=cursor_secret(),
         )
         return {"items": page.items, "total": page.total}
 

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from pasjes import tracing
 from pasjes.api import current_caller, make_resolver, reject_unknown_parameters, resolve
 from pasjes.api_models import Download, RequestId, RequestList, RequestOut
 from pasjes.logic.download import download_link, my_request, my_requests
 
 logger = Logger()
-tracer = Tracer()
 metrics = Metrics()
 router = Router()
 
@@ -47,7 +47,7 @@ app.include_router(router)
 @logger.inject_lambda_context(
     correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True
 )
-@tracer.capture_lambda_handler(capture_response=False)
+@tracing.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return resolve(app, event, context)

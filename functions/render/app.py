@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
@@ -15,16 +15,16 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from pasjes import tracing
 from pasjes.logic.render import RenderMessage, render_request
 from pasjes.settings import get_settings
 
 logger = Logger()
-tracer = Tracer()
 metrics = Metrics()
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
-@tracer.capture_method(capture_response=False)
+@tracing.capture_method
 def record_handler(record: SQSRecord) -> None:
     message = RenderMessage.model_validate_json(record.body)
     logger.append_keys(request_id=message.request_id)
@@ -36,7 +36,7 @@ def record_handler(record: SQSRecord) -> None:
 
 # clear_state: a request id appended for one record must not tag the next invocation's logs.
 @logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler(capture_response=False)
+@tracing.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     # Validated on the first call (not at import): a missing variable fails every batch loudly.

@@ -11,7 +11,7 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Annotated, Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
@@ -19,7 +19,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from pasjes import audit
+from pasjes import audit, tracing
 from pasjes.api import make_resolver, reject_unknown_parameters
 from pasjes.api_models import Verification
 from pasjes.dal import holders
@@ -30,7 +30,6 @@ from pasjes.logic.verification import check, key_id_of, load_keys
 from pasjes.settings import get_settings
 
 logger = Logger()
-tracer = Tracer()
 metrics = Metrics()
 router = Router()
 
@@ -76,7 +75,7 @@ app.include_router(router)
 @logger.inject_lambda_context(
     correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True
 )
-@tracer.capture_lambda_handler(capture_response=False)
+@tracing.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     # Validated on the first call (not at import); a missing key secret is the route's 503.

@@ -138,7 +138,9 @@ def test_a_failure_is_retried_and_only_the_last_delivery_marks_it_failed(portal:
     assert request is not None
     assert request.status is RequestStatus.RENDERING
     with pytest.raises(RuntimeError):
-        render_request(request_id, receive_count=get_settings().max_receives, build=broken_build)
+        render_request(
+            request_id, receive_count=int(get_settings().max_receives or 0), build=broken_build
+        )
     request = pass_requests.get_request(request_id)
     assert request is not None
     assert (request.status, request.error) == (RequestStatus.FAILED, FAILED_REASON)

@@ -37,6 +37,15 @@ class RequestStatus(StrEnum):
     FAILED = "failed"
 
 
+class SkipReason(StrEnum):
+    """Why a chosen holder yields no pass."""
+
+    # Qualifications match the chosen options, but every one of them is withdrawn.
+    WITHDRAWN = "withdrawn"
+    # None of the holder's qualifications matches the chosen codes and expiry dates.
+    NO_MATCH = "no_match"
+
+
 class SortKey(StrEnum):
     QUALIFICATION_NUMBER = "qualificationNumber"
     NAME = "name"
