@@ -18,8 +18,9 @@ from pasjes.domain import (
     status_of,
 )
 from pasjes.errors import InvalidCursor, OrganisationNotFound, OrganisationRequired
+from pasjes.logic.access import organisation_of
 from pasjes.logic.cursor import decode_cursor, encode_cursor
-from pasjes.logic.search import HolderSearch, choose_organisation, search_holders
+from pasjes.logic.search import HolderSearch, search_holders
 from pasjes.text import fold, name_key
 
 TODAY = date(2026, 11, 28)
@@ -88,14 +89,14 @@ def test_garbage_cursors_are_refused(garbage: str) -> None:
 def test_the_only_organisation_is_chosen_when_none_is_named() -> None:
     keira = Organisation("keira-bhv", "Keira BHV")
     other = Organisation("ehbo", "EHBO")
-    assert choose_organisation([keira], None) == keira
-    assert choose_organisation([keira, other], "ehbo") == other
+    assert organisation_of([keira], None) == keira
+    assert organisation_of([keira, other], "ehbo") == other
     with pytest.raises(OrganisationRequired):
-        choose_organisation([keira, other], None)
+        organisation_of([keira, other], None)
     with pytest.raises(OrganisationNotFound):
-        choose_organisation([keira], "ehbo")
+        organisation_of([keira], "ehbo")
     with pytest.raises(OrganisationNotFound):
-        choose_organisation([], None)
+        organisation_of([], None)
 
 
 def withdrawn_row(number: str, name: str) -> HolderRow:

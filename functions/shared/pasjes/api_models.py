@@ -24,6 +24,8 @@ from pasjes.domain import (
     ORGANISATION_ID_PATTERN,
     QUALIFICATION_NUMBER_PATTERN,
     REQUEST_ID_PATTERN,
+    ExamType,
+    Holder,
     HolderRow,
     HolderStatus,
     Organisation,
@@ -31,12 +33,13 @@ from pasjes.domain import (
     Qualification,
     QualificationType,
     RequestStatus,
+    SkipReason,
 )
-from pasjes.logic.preview import Preview, SkipReason
 from pasjes.rules import MAX_PASSES_PER_REQUEST, MAX_PREVIEW_HOLDERS
 from pasjes.text import ascii_digits, invisible_characters
 
 if TYPE_CHECKING:
+    from pasjes.logic.preview import Preview
     from pasjes.logic.verification import Verdict
 
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -102,7 +105,11 @@ SearchText = Annotated[str, StringConstraints(max_length=100), AfterValidator(as
 
 
 class ApiModel(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True)
+    # defer_build: a model's validator and serializer are built when first used, not at import;
+    # a cold call builds the few its route needs (pydantic merges this into subclasses' configs).
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, frozen=True, defer_build=True
+    )
 
 
 class OrganisationOut(ApiModel):
@@ -122,6 +129,10 @@ class Me(ApiModel):
 class ExamTypeOut(ApiModel):
     code: str
     name: str
+
+    @classmethod
+    def of(cls, exam_type: ExamType) -> ExamTypeOut:
+        return cls(code=exam_type.code, name=exam_type.name)
 
 
 class ExamTypes(ApiModel):
@@ -186,6 +197,16 @@ class QualificationOut(ApiModel):
 
 class HolderDetails(HolderOut):
     qualifications: list[QualificationOut]
+
+    @classmethod
+    def of(cls, row: HolderRow, holder: Holder, *, today: date) -> HolderDetails:  # type: ignore[override]
+        return cls(
+            **HolderOut.of(row, today=today).model_dump(),
+            qualifications=[
+                QualificationOut.of(q, holder.modules_of(q.code), today=today)
+                for q in holder.qualifications
+            ],
+        )
 
 
 def _distinct(numbers: list[str]) -> list[str]:

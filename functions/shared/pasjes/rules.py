@@ -13,6 +13,7 @@ from typing import Final
 
 # A request and everything derived from it (listing, download, TTL, the bucket's lifecycle).
 REQUEST_LIFETIME_DAYS: Final = 7
+REQUEST_LIFETIME: Final = timedelta(days=REQUEST_LIFETIME_DAYS)
 # Passes in one request: one ZIP a contact person can still handle, and one render's work.
 MAX_PASSES_PER_REQUEST: Final = 250
 # A presigned download link; never longer than the request it belongs to has left.
@@ -26,6 +27,23 @@ MAX_REQUESTS_PER_DAY: Final = 100
 # What a person at the pending limit is told to wait: a request renders in about a second, so
 # a slot frees within this unless render itself is backed up.
 PENDING_RETRY_AFTER_SECONDS: Final = 30
+
+
+def expires_at(created_at: datetime) -> datetime:
+    """When a request made at `created_at` expires: its item's TTL and the end of its links."""
+    return created_at + REQUEST_LIFETIME
+
+
+def expired(expires_at: datetime, *, now: datetime) -> bool:
+    """The one definition of "expired", for listing, reading, downloading and rendering: from
+    the moment `expires_at` on, a request is gone (410), unlisted and never rendered."""
+    return now >= expires_at
+
+
+def listed_since(now: datetime) -> datetime:
+    """The requests created after this moment are the unexpired ones: `expired` turned around
+    for the owner's index, which is sorted by creation time."""
+    return now - REQUEST_LIFETIME
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,6 @@ from typing import Annotated
 from pydantic import Field, StringConstraints, ValidationError
 from pydantic.dataclasses import dataclass
 
-# The limits live in pasjes.rules. Re-exported only until pasjes/logic/pass_requests.py and
-# tests/handlers/test_template.py (not this change's files) import them from there.
-from pasjes.rules import MAX_PASSES_PER_REQUEST as MAX_PASSES_PER_REQUEST
-from pasjes.rules import REQUEST_LIFETIME_DAYS as REQUEST_LIFETIME_DAYS
-
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 # The field `region` is the runtime's own variable; every other field is its name upper-cased.
 _REGION_VARIABLES = ("AWS_REGION", "AWS_DEFAULT_REGION")

@@ -17,8 +17,8 @@ from pasjes.domain import PassRequest
 from pasjes.errors import RequestExpired
 from pasjes.filenames import zip_file_name
 from pasjes.logic.access import visible_request, visible_requests
-from pasjes.logic.pass_requests import Clock, downloadable, listed_since, utc_now
-from pasjes.rules import DOWNLOAD_URL_SECONDS
+from pasjes.logic.pass_requests import Clock, downloadable, utc_now
+from pasjes.rules import DOWNLOAD_URL_SECONDS, listed_since
 
 Presigner = Callable[[str, str, int], str]
 

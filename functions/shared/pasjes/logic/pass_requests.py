@@ -6,7 +6,7 @@ import json
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from pasjes.domain import (
     Holder,
@@ -17,13 +17,9 @@ from pasjes.domain import (
     QualificationType,
     RequestStatus,
 )
-from pasjes.errors import (
-    HoldersNotFound,
-    NoPasses,
-    RequestNotReady,
-    TooManyPasses,
-)
-from pasjes.settings import MAX_PASSES_PER_REQUEST, REQUEST_LIFETIME_DAYS
+from pasjes.errors import NoPasses, RequestNotReady, TooManyPasses
+from pasjes.logic.access import require_registered
+from pasjes.rules import MAX_PASSES_PER_REQUEST, expires_at
 
 Clock = Callable[[], datetime]
 
@@ -87,9 +83,7 @@ def plan_request(
     now: datetime,
 ) -> PassRequest:
     """The request a selection makes; `rows` are the holders registered at the organisation."""
-    missing = [n for n in selection.qualification_numbers if n not in rows or n not in holders]
-    if missing:
-        raise HoldersNotFound(missing)
+    require_registered(selection.qualification_numbers, rows, holders)
     passes: list[Pass] = []
     skipped: list[str] = []
     for number in selection.qualification_numbers:
@@ -110,14 +104,9 @@ def plan_request(
         pass_count=len(passes),
         skipped=tuple(skipped),
         created_at=now,
-        expires_at=now + timedelta(days=REQUEST_LIFETIME_DAYS),
+        expires_at=expires_at(now),
         passes=tuple(passes),
     )
-
-
-def listed_since(now: datetime) -> datetime:
-    """Requests older than this are past their 7 days and no longer listed."""
-    return now - timedelta(days=REQUEST_LIFETIME_DAYS)
 
 
 def downloadable(request: PassRequest) -> PassRequest:

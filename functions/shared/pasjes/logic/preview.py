@@ -14,10 +14,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
-from pasjes.domain import Holder, HolderRow, QualificationType
-from pasjes.errors import HoldersNotFound
+from pasjes.domain import Holder, HolderRow, QualificationType, SkipReason
+from pasjes.logic.access import require_registered
 from pasjes.logic.pass_requests import Selection, passes_of
 from pasjes.rules import MAX_PASSES_PER_REQUEST
 
@@ -34,15 +33,6 @@ class CodeCount:
 class DateCount:
     day: date
     count: int
-
-
-class SkipReason(StrEnum):
-    """Why a chosen holder yields no pass."""
-
-    # Qualifications match the chosen options, but every one of them is withdrawn.
-    WITHDRAWN = "withdrawn"
-    # None of the holder's qualifications matches the chosen codes and expiry dates.
-    NO_MATCH = "no_match"
 
 
 def skip_reason(holder: Holder, selection: Selection) -> SkipReason:
@@ -103,9 +93,7 @@ def preview_selection(
     fine (that is what `parts` are for) and so is none: the options still show what there is.
     """
     numbers: Sequence[str] = selection.qualification_numbers
-    missing = [n for n in numbers if n not in rows or n not in holders]
-    if missing:
-        raise HoldersNotFound(missing)
+    require_registered(numbers, rows, holders)
     codes, dates = selection.qualification_codes, selection.expiry_dates
     pass_counts: list[tuple[str, int]] = []
     code_counts: Counter[str] = Counter()

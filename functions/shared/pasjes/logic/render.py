@@ -20,6 +20,7 @@ from pasjes.dal.passes_bucket import zip_key
 from pasjes.domain import REQUEST_ID_PATTERN, Pass, RequestStatus
 from pasjes.logic.pass_requests import Clock, utc_now
 from pasjes.render.archive import build_zip
+from pasjes.rules import expired
 from pasjes.settings import get_settings
 
 logger = Logger()
@@ -82,7 +83,7 @@ def render_request(
         raise UnknownRequestError(request_id)
     if request.status in (RequestStatus.READY, RequestStatus.FAILED):
         return request.status
-    if now() >= request.expires_at:
+    if expired(request.expires_at, now=now()):
         if pass_requests.mark_failed(
             request_id, EXPIRED_REASON, code=EXPIRED_CODE, owner_sub=request.owner_sub
         ):

@@ -1,4 +1,5 @@
-"""Who may search where, and the search itself: filter, sort and page an organisation's holders."""
+"""The search itself: filter, sort and page an organisation's holders (who may search where is
+pasjes.logic.access)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from operator import attrgetter
 
-from pasjes.domain import HolderRow, HolderStatus, Organisation, SortKey, SortOrder
-from pasjes.errors import InvalidParameter, OrganisationNotFound, OrganisationRequired
+from pasjes.domain import HolderRow, HolderStatus, SortKey, SortOrder
+from pasjes.errors import InvalidParameter
 from pasjes.logic.cursor import decode_cursor, encode_cursor
 from pasjes.text import fold
 
@@ -19,20 +20,6 @@ DEFAULT_LIMIT = 50
 _NUMBER_PREFIX = re.compile(r"^\d{1,8}$")
 _DUTCH_DATE = re.compile(r"^(\d{2})-(\d{2})-(\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-
-
-def choose_organisation(mine: Sequence[Organisation], requested: str | None) -> Organisation:
-    """The organisation a request is about; one that is not the caller's looks nonexistent."""
-    if requested is None:
-        if len(mine) == 1:
-            return mine[0]
-        if not mine:
-            raise OrganisationNotFound()
-        raise OrganisationRequired()
-    for organisation in mine:
-        if organisation.id == requested:
-            return organisation
-    raise OrganisationNotFound()
 
 
 @dataclass(frozen=True)

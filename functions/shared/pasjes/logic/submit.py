@@ -29,11 +29,11 @@ from pasjes.aws import sqs_client
 from pasjes.dal import contacts, holders, pass_requests, registrations
 from pasjes.domain import Holder, HolderRow
 from pasjes.errors import (
-    HoldersNotFound,
     IdempotencyKeyReused,
     RenderQueueUnavailable,
     RequestInProgress,
 )
+from pasjes.logic.access import organisation_of, require_registered
 from pasjes.logic.pass_requests import (
     Clock,
     Selection,
@@ -43,7 +43,6 @@ from pasjes.logic.pass_requests import (
     utc_now,
 )
 from pasjes.logic.preview import preview_selection, skip_reason
-from pasjes.logic.search import choose_organisation
 from pasjes.rules import submission_quota
 from pasjes.settings import get_settings
 
@@ -69,7 +68,7 @@ def send_to_render_queue(message: str) -> None:
 
 
 def _selection(owner_sub: str, body: SubmitRequestBody) -> Selection:
-    organisation = choose_organisation(contacts.organisations_of(owner_sub), body.organisation)
+    organisation = organisation_of(contacts.organisations_of(owner_sub), body.organisation)
     return Selection(
         organisation=organisation,
         qualification_numbers=list(body.qualification_numbers),
@@ -96,9 +95,8 @@ def preview(*, owner_sub: str, body: PreviewRequestBody) -> PreviewOut:
     selection = _selection(owner_sub, body)
     numbers = list(selection.qualification_numbers)
     rows = _registered_rows(selection.organisation.id, numbers)
-    if len(rows) < len(numbers):
-        # Refused before reading any holder: a number not registered here tells nothing more.
-        raise HoldersNotFound([n for n in numbers if n not in rows])
+    # Refused before reading any holder: a number not registered here tells nothing more.
+    require_registered(numbers, rows)
     return PreviewOut.of(preview_selection(selection, rows=rows, holders=_recent_holders(numbers)))
 
 
