@@ -36,7 +36,6 @@ TIMEOUT_MS = 15_000
 expect.set_options(timeout=TIMEOUT_MS)
 
 
-
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
     report = yield
