@@ -1316,3 +1316,17 @@ def test_api_gateway_may_write_access_logs_before_the_stage_exists(template: Tem
     assert [s["Principal"] for s in trust] == [{"Service": "apigateway.amazonaws.com"}]
     # Retained: the setting is the account's, and other APIs may log through it.
     assert template["Resources"][role]["DeletionPolicy"] == "Retain"
+
+
+def test_tracing_is_a_parameter_off_by_default_for_the_functions_and_the_api(
+    template: Template,
+) -> None:
+    # The X-Ray SDK costs every cold start over 100 ms; an operator turns it on when needed.
+    assert template["Parameters"]["Tracing"]["Default"] == "Disabled"
+    switch = {"Fn::If": ["TracingOn", "Active", "PassThrough"]}
+    assert template["Globals"]["Function"]["Tracing"] == switch
+    variables = template["Globals"]["Function"]["Environment"]["Variables"]
+    assert variables["POWERTOOLS_TRACE_DISABLED"] == {"Fn::If": ["TracingOn", "false", "true"]}
+    assert properties(template, "PasjesApi")["TracingEnabled"] == {
+        "Fn::If": ["TracingOn", True, False]
+    }
