@@ -1,4 +1,5 @@
 // "Bekijk details": a holder's qualifications, shown in a row under the holder's row.
+import "./tables.css";
 import { isoToDutch } from "./dates.js";
 import { el } from "./dom.js";
 

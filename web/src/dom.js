@@ -1,4 +1,5 @@
 // Small DOM helpers shared by the screens: building elements, Dutch counts, the error summary.
+import "./forms.css";
 
 /**
  * An element with properties and children. `dataset` and attributes with a dash (aria-*, for)

@@ -2,11 +2,17 @@
 // controls. `/` and `/verzoeken` belong to the portal; signing in never changes the URL, so a
 // bookmark with filters still opens on those filters after signing in. `/v/{code}` is the public
 // check of a pass (what its QR code opens): no sign-in, no account controls, no session.
+
+// The shared stylesheets first (tables and forms style different elements, so their order is
+// free), then each screen's own from its module: the cascade lets a screen refine the shared ones.
 import "./base.css";
+import "./tables.css";
+import "./forms.css";
 import { currentEmail, initAuth, isSignedIn, SESSION_ENDED, signOut } from "./auth.js";
-import { mountMfaSetup } from "./mfa.js";
 import { mountPortal } from "./portal.js";
-import { announce, mountSignIn } from "./signin.js";
+import { mountSignIn } from "./signin.js";
+import { mountMfaSetup } from "./mfa.js";
+import { announce } from "./forms.js";
 
 const VERIFY_PATH = /^\/v\/([^/]+)$/;
 

@@ -2,7 +2,8 @@
 // it with a code, and from then on sign-in asks for a code too.
 import { encode } from "uqr";
 import { AuthError, confirmTotpSetup, currentEmail, startTotpSetup } from "./auth.js";
-import { announce, button, el, heading, linkButton, onSubmit, showErrors, showScreen, totpField } from "./signin.js";
+import { announce, button, el, heading, linkButton, onSubmit, showErrors, showScreen, totpField } from "./forms.js";
+import { codeErrors } from "./signin-checks.js";
 import "./mfa.css";
 
 const ISSUER = "Pasjesportaal";
@@ -86,12 +87,9 @@ export async function mountMfaSetup(main, { onDone }) {
     el("p", {}, linkButton("Annuleren", onDone)),
   );
   onSubmit(form, async () => {
+    const errors = codeErrors(codeField, { digits: true });
+    if (errors.length) return showErrors(screen, errors);
     const value = codeField.input.value.replace(/\s/g, "");
-    if (!/^[0-9]{6}$/.test(value)) {
-      return showErrors(screen, [
-        { field: codeField, message: value ? "Vul de 6 cijfers van de code in" : "Vul de code in" },
-      ]);
-    }
     try {
       await confirmTotpSetup(value);
     } catch (error) {

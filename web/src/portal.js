@@ -1,5 +1,6 @@
 // The signed-in portal: the manual's two tabs, "Download certificaten" (/) and
 // "Ingestuurde verzoeken" (/verzoeken), as links in a nav with aria-current, routed in the page.
+import "./tables.css";
 import "./portal.css";
 import { createApi } from "./api.js";
 import { el } from "./dom.js";

@@ -1,72 +1,14 @@
-// "Download certificaten": the filters, the results, the selection and the request's options.
-// Filters, sort and page live in the URL; the selection in sessionStorage (selection.js).
-import { dutchToIso, looksLikeDutchDate } from "./dates.js";
-import { el, errorSummary, field, liveRegion, plural, throttle } from "./dom.js";
-import { COLUMNS, createHoldersTable } from "./holders-table.js";
+// "Download certificaten": the filters (filters.js), the results, the selection and the request's
+// options. Filters, sort and page live in the URL; the selection in sessionStorage (selection.js).
+import { el, errorSummary, liveRegion, plural, throttle } from "./dom.js";
+import { apiParams, createFilterForm, fillFilterForm, filterProblems, stateFromUrl, urlOfState } from "./filters.js";
+import { createHoldersTable } from "./holders-table.js";
 import { mountOptions } from "./options.js";
 import { createSelection, mountSelectionPanel } from "./selection.js";
 
 export const PAGE_SIZE = 25;
 const MAX_LIMIT = 500; // the API's largest page
 const TYPING_WAIT_MS = 200;
-const EXAM_NUMBER = /^[A-Za-z0-9_-]{1,20}$/;
-const SORT_KEYS = new Set(COLUMNS.map((c) => c.key));
-
-// URL parameter → state key. Dutch in the address bar, as the user reads it.
-const URL_KEYS = {
-  organisatie: "organisation",
-  examentype: "examType",
-  examennummer: "examNumber",
-  vanaf: "expiryFrom",
-  tot: "expiryTo",
-  zoek: "q",
-  sorteer: "sort",
-  volgorde: "order",
-  pagina: "page",
-};
-
-export function stateFromUrl(search = location.search) {
-  const params = new URLSearchParams(search);
-  const state = { organisation: "", examType: "", examNumber: "", expiryFrom: "", expiryTo: "", q: "", sort: "name", order: "asc", page: 1 };
-  for (const [param, key] of Object.entries(URL_KEYS)) {
-    const value = params.get(param);
-    if (value !== null) state[key] = value;
-  }
-  if (!SORT_KEYS.has(state.sort)) state.sort = "name";
-  if (state.order !== "desc") state.order = "asc";
-  state.page = Math.max(1, Number.parseInt(String(state.page), 10) || 1);
-  return state;
-}
-
-export function urlOfState(state, { single = false } = {}) {
-  const params = new URLSearchParams();
-  for (const [param, key] of Object.entries(URL_KEYS)) {
-    const value = state[key];
-    if (key === "organisation" && single) continue;
-    if (key === "sort" && value === "name") continue;
-    if (key === "order" && value === "asc") continue;
-    if (key === "page" && value === 1) continue;
-    if (value !== "" && value !== null && value !== undefined) params.set(param, String(value));
-  }
-  const text = params.toString();
-  return text ? `/?${text}` : "/";
-}
-
-/** The API parameters of a search (without limit and cursor). */
-function apiParams(state) {
-  const q = state.q.trim();
-  return {
-    organisation: state.organisation,
-    examType: state.examType,
-    examNumber: state.examNumber.trim(),
-    expiryFrom: dutchToIso(state.expiryFrom) ?? "",
-    expiryTo: dutchToIso(state.expiryTo) ?? "",
-    // A birth date typed dd-mm-jjjj goes out as the API's ISO date.
-    q: (looksLikeDutchDate(q) && dutchToIso(q)) || q,
-    sort: state.sort,
-    order: state.order,
-  };
-}
 
 export function mountSearch(container, { api, me, navigate, rememberSearchUrl }) {
   const organisations = me.organisations;
@@ -83,65 +25,9 @@ export function mountSearch(container, { api, me, navigate, rememberSearchUrl })
   }
 
   // --- Filters ----------------------------------------------------------------------------------
-  const orgSelect = el("select", { name: "organisatie", className: "select" }, ...organisations.map((o) => el("option", { value: o.id }, o.name)));
-  const examTypeSelect = el("select", { name: "examentype", className: "select" }, el("option", { value: "" }, "Alle examentypes"));
-  const examNumberInput = el("input", { type: "text", name: "examennummer", autocomplete: "off", spellcheck: false, className: "input input--short" });
-  const fromInput = el("input", { type: "text", name: "vanaf", inputMode: "numeric", autocomplete: "off", className: "input input--date" });
-  const toInput = el("input", { type: "text", name: "tot", inputMode: "numeric", autocomplete: "off", className: "input input--date" });
-  const qInput = el("input", { type: "search", name: "zoek", autocomplete: "off", spellcheck: false, maxLength: 100, className: "input" });
-  const fields = {
-    organisation: field("Organisatie", orgSelect),
-    examType: field("Examentype", examTypeSelect),
-    examNumber: field("Examennummer", examNumberInput, { hint: "Bijvoorbeeld EX45465" }),
-    expiryFrom: field("Vervaldatum vanaf", fromInput, { hint: "dd-mm-jjjj" }),
-    expiryTo: field("Vervaldatum tot en met", toInput, { hint: "dd-mm-jjjj" }),
-    q: field("Zoeken", qInput, { hint: "Kwalificatienummer, naam of geboortedatum (dd-mm-jjjj)", className: "form-group--wide" }),
-  };
-  const form = el(
-    "form",
-    { className: "filters", role: "search", "aria-label": "Filters", noValidate: true },
-    single ? null : fields.organisation.wrapper,
-    fields.examType.wrapper,
-    fields.examNumber.wrapper,
-    fields.expiryFrom.wrapper,
-    fields.expiryTo.wrapper,
-    fields.q.wrapper,
-    // Enter in a field searches at once; the button is there for those who look for one.
-    el("div", { className: "filters__actions" }, el("button", { type: "submit", className: "button button--secondary" }, "Zoek")),
-  );
-
-  function fillForm() {
-    orgSelect.value = state.organisation;
-    examTypeSelect.value = state.examType;
-    examNumberInput.value = state.examNumber;
-    fromInput.value = state.expiryFrom;
-    toInput.value = state.expiryTo;
-    qInput.value = state.q;
-  }
-
-  /** Problems with the filters as typed: [{key, text}]. */
-  function filterProblems() {
-    const problems = [];
-    const number = state.examNumber.trim();
-    if (number && !EXAM_NUMBER.test(number)) {
-      problems.push({ key: "examNumber", text: "Een examennummer bestaat uit letters, cijfers, - of _ (hoogstens 20 tekens), bijvoorbeeld EX45465." });
-    }
-    for (const [key, label] of [["expiryFrom", "Vervaldatum vanaf"], ["expiryTo", "Vervaldatum tot en met"]]) {
-      if (state[key].trim() && !dutchToIso(state[key])) {
-        problems.push({ key, text: `${label} moet een bestaande datum zijn, als dd-mm-jjjj, bijvoorbeeld 01-04-2026.` });
-      }
-    }
-    const from = dutchToIso(state.expiryFrom);
-    const to = dutchToIso(state.expiryTo);
-    if (from && to && from > to) {
-      problems.push({ key: "expiryTo", text: "Vervaldatum tot en met moet op of na Vervaldatum vanaf liggen." });
-    }
-    const q = state.q.trim();
-    if (looksLikeDutchDate(q) && !dutchToIso(q)) {
-      problems.push({ key: "q", text: "Zoeken: dit is geen bestaande datum. Typ een geboortedatum als dd-mm-jjjj, bijvoorbeeld 18-06-1992." });
-    }
-    return problems;
-  }
+  const { form, fields } = createFilterForm(organisations, { single });
+  const orgSelect = fields.organisation.control;
+  const examTypeSelect = fields.examType.control;
 
   function showFilterProblems(problems, options = {}) {
     for (const [key, f] of Object.entries(fields)) f.setError(problems.find((p) => p.key === key)?.text ?? "");
@@ -219,7 +105,7 @@ export function mountSearch(container, { api, me, navigate, rememberSearchUrl })
   }
 
   async function search({ push = false, focusResults = false } = {}) {
-    const problems = filterProblems();
+    const problems = filterProblems(state);
     if (problems.length) {
       // Results of an unfinished filter would mislead: keep the last ones, flag the field.
       showFilterProblems(problems);
@@ -276,14 +162,15 @@ export function mountSearch(container, { api, me, navigate, rememberSearchUrl })
     state[key] = input.value;
     state.page = 1;
     // Clear a flagged field as soon as it is right; flag it only when the user leaves it.
-    const problems = filterProblems();
+    const problems = filterProblems(state);
     if (!problems.some((p) => p.key === key)) fields[key].setError("");
     if (!problems.length) searchSoon();
   }
-  for (const [key, input] of [["examNumber", examNumberInput], ["expiryFrom", fromInput], ["expiryTo", toInput], ["q", qInput]]) {
+  for (const key of ["examNumber", "expiryFrom", "expiryTo", "q"]) {
+    const input = fields[key].control;
     input.addEventListener("input", () => onFilterInput(key, input));
     input.addEventListener("change", () => {
-      const problems = filterProblems();
+      const problems = filterProblems(state);
       if (problems.length) showFilterProblems(problems);
     });
   }
@@ -301,7 +188,7 @@ export function mountSearch(container, { api, me, navigate, rememberSearchUrl })
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     searchSoon.cancel();
-    const problems = filterProblems();
+    const problems = filterProblems(state);
     if (problems.length) {
       showFilterProblems(problems, { focus: true });
       return;
@@ -402,7 +289,7 @@ export function mountSearch(container, { api, me, navigate, rememberSearchUrl })
 
   // The examType option from the URL exists once the menu is loaded.
   examTypeSelect.append(...(state.examType ? [el("option", { value: state.examType }, state.examType)] : []));
-  fillForm();
+  fillFilterForm(fields, state);
   table.setSort(state.sort, state.order);
   switchOrganisation();
   search();
@@ -415,7 +302,7 @@ export function mountSearch(container, { api, me, navigate, rememberSearchUrl })
       if (!organisations.some((o) => o.id === next.organisation)) next.organisation = organisations[0]?.id ?? "";
       const organisationChanged = next.organisation !== state.organisation;
       Object.assign(state, next);
-      fillForm();
+      fillFilterForm(fields, state);
       table.setSort(state.sort, state.order);
       if (organisationChanged) switchOrganisation();
       search();
