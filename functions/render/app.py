@@ -16,7 +16,8 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pasjes import tracing
-from pasjes.logic.render import RenderMessage, render_request
+from pasjes.dal import render_queue
+from pasjes.logic.render import render_request
 from pasjes.settings import get_settings
 
 logger = Logger()
@@ -26,7 +27,7 @@ processor = BatchProcessor(event_type=EventType.SQS)
 
 @tracing.capture_method
 def record_handler(record: SQSRecord) -> None:
-    message = RenderMessage.model_validate_json(record.body)
+    message = render_queue.read(record.body)
     logger.append_keys(request_id=message.request_id)
     status = render_request(
         message.request_id, receive_count=int(record.attributes.approximate_receive_count)

@@ -27,8 +27,8 @@ from infra.local.gateway.template import SamTemplate
 from infra.local.worker import QueueWorker
 from pasjes.aws import s3_client
 from pasjes.dal import pass_requests
+from pasjes.dal.render_queue import message as render_message
 from pasjes.domain import Pass, RequestStatus
-from pasjes.logic.pass_requests import render_message
 from pasjes.logic.render import FAILED_REASON, render_request
 from pasjes.render.archive import build_zip
 from pasjes.settings import get_settings
@@ -155,7 +155,7 @@ def test_a_render_that_dies_midway_is_finished_by_the_redelivery_with_one_right_
     def dies_after_one_pass(
         passes: Sequence[Pass],
         modified_at: datetime | None = None,
-        on_progress: Callable[[int], None] | None = None,
+        on_progress: Callable[[int], object] | None = None,
     ) -> bytes:
         assert on_progress is not None
         on_progress(1)
@@ -212,7 +212,7 @@ def test_the_same_message_delivered_twice_at_once_makes_one_sound_zip(portal: No
     def build_together(
         passes: Sequence[Pass],
         modified_at: datetime | None = None,
-        on_progress: Callable[[int], None] | None = None,
+        on_progress: Callable[[int], object] | None = None,
     ) -> bytes:
         with one_renderer:
             data = build_zip(passes, modified_at, on_progress)

@@ -125,7 +125,7 @@ def test_a_poison_record_is_reported_alone(portal: None) -> None:
 def broken_build(
     passes: Sequence[Pass],
     modified_at: datetime | None = None,
-    on_progress: Callable[[int], None] | None = None,
+    on_progress: Callable[[int], object] | None = None,
 ) -> bytes:
     raise RuntimeError("renderer broke")
 
@@ -154,7 +154,7 @@ def test_progress_is_recorded_while_rendering_and_complete_when_ready(portal: No
     def watched_build(
         passes: Sequence[Pass],
         modified_at: datetime | None = None,
-        on_progress: Callable[[int], None] | None = None,
+        on_progress: Callable[[int], object] | None = None,
     ) -> bytes:
         def record(done: int) -> None:
             assert on_progress is not None

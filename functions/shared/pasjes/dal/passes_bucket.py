@@ -16,6 +16,16 @@ def zip_key(request_id: str) -> str:
     return f"requests/{request_id}.zip"
 
 
+def store_zip(request_id: str, data: bytes) -> None:
+    s3_client().put_object(
+        Bucket=get_settings().passes_bucket,
+        Key=zip_key(request_id),
+        Body=data,
+        ContentType="application/zip",
+        ServerSideEncryption="AES256",
+    )
+
+
 def presign_zip(request_id: str, file_name: str, seconds: int) -> str:
     """A SigV4 GET URL that makes the browser save the ZIP under `file_name`."""
     ascii_name = file_name.encode("ascii", "replace").decode().replace("?", "_")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -31,10 +30,6 @@ def utc_now() -> datetime:
 def new_request_id() -> str:
     """128 random bits: a request id cannot be guessed from another one."""
     return secrets.token_urlsafe(16)
-
-
-def render_message(request_id: str) -> str:
-    return json.dumps({"requestId": request_id})
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,10 @@ from datetime import datetime
 from typing import Protocol
 
 from aws_lambda_powertools import Logger
-from pydantic import BaseModel, ConfigDict, Field
 
 from pasjes import audit
-from pasjes.aws import s3_client
-from pasjes.dal import pass_requests
-from pasjes.dal.passes_bucket import zip_key
-from pasjes.domain import REQUEST_ID_PATTERN, Pass, RequestStatus
+from pasjes.dal import pass_requests, passes_bucket
+from pasjes.domain import Pass, RequestStatus
 from pasjes.logic.pass_requests import Clock, utc_now
 from pasjes.render.archive import build_zip
 from pasjes.rules import expired
@@ -31,10 +28,11 @@ class ZipBuilder(Protocol):
         self,
         passes: Sequence[Pass],
         modified_at: datetime | None = None,
-        on_progress: Callable[[int], None] | None = None,
+        on_progress: Callable[[int], object] | None = None,
     ) -> bytes: ...
 
 
+# Stores a request's ZIP: (request id, bytes).
 ZipStore = Callable[[str, bytes], None]
 FAILED_REASON = (
     "The passes could not be made. Submit the request again; if it fails again, contact us."
@@ -45,28 +43,8 @@ FAILED_CODE = "render_failed"
 EXPIRED_CODE = "expired_before_rendered"
 
 
-class RenderMessage(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    request_id: str = Field(alias="requestId", pattern=REQUEST_ID_PATTERN)
-
-
 class UnknownRequestError(Exception):
     """A message for a request that does not exist: a poison message, left to the DLQ."""
-
-
-def store_in_bucket(key: str, data: bytes) -> None:
-    s3_client().put_object(
-        Bucket=get_settings().passes_bucket,
-        Key=key,
-        Body=data,
-        ContentType="application/zip",
-        ServerSideEncryption="AES256",
-    )
-
-
-def _record_progress(request_id: str, done: int) -> None:
-    pass_requests.mark_progress(request_id, done)
 
 
 def render_request(
@@ -74,7 +52,7 @@ def render_request(
     *,
     receive_count: int,
     build: ZipBuilder = build_zip,
-    store: ZipStore = store_in_bucket,
+    store: ZipStore = passes_bucket.store_zip,
     now: Clock = utc_now,
 ) -> RequestStatus:
     """Render once; returns the status the request is left in."""
@@ -94,9 +72,9 @@ def render_request(
         data = build(
             request.passes,
             modified_at=request.created_at,
-            on_progress=lambda done: _record_progress(request_id, done),
+            on_progress=lambda done: pass_requests.mark_progress(request_id, done),
         )
-        store(zip_key(request_id), data)
+        store(request_id, data)
     except Exception:
         if receive_count >= (get_settings().require("max_receives").max_receives or 1):
             logger.exception("Giving up on request", request_id=request_id)

@@ -21,12 +21,10 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyValidationError,
 )
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
 
 from pasjes import audit
 from pasjes.api_models import PreviewOut, PreviewRequestBody, SubmitRequestBody, SubmittedRequest
-from pasjes.aws import sqs_client
-from pasjes.dal import contacts, holders, pass_requests, registrations
+from pasjes.dal import contacts, holders, pass_requests, registrations, render_queue
 from pasjes.domain import Holder, HolderRow
 from pasjes.errors import (
     IdempotencyKeyReused,
@@ -39,7 +37,6 @@ from pasjes.logic.pass_requests import (
     Selection,
     new_request_id,
     plan_request,
-    render_message,
     utc_now,
 )
 from pasjes.logic.preview import preview_selection, skip_reason
@@ -61,10 +58,6 @@ _preview_holders: OrderedDict[str, tuple[float, Holder]] = OrderedDict()
 # One BatchGet reads 100 keys: beyond that, the organisation's packed list (about ten items for
 # 10,000 holders, and cached by a warm container) is cheaper than a row item per holder.
 _ROWS_BY_KEY = 100
-
-
-def send_to_render_queue(message: str) -> None:
-    sqs_client().send_message(QueueUrl=get_settings().render_queue_url, MessageBody=message)
 
 
 def _selection(owner_sub: str, body: SubmitRequestBody) -> Selection:
@@ -130,7 +123,7 @@ def submit(
     *,
     owner_sub: str,
     body: SubmitRequestBody,
-    send: Sender = send_to_render_queue,
+    send: Sender = render_queue.send,
     now: Clock = utc_now,
 ) -> SubmittedRequest:
     selection = _selection(owner_sub, body)
@@ -154,8 +147,8 @@ def submit(
     else:
         raise RuntimeError("No free request id after several random draws")
     try:
-        send(render_message(request.id))
-    except (BotoCoreError, ClientError) as error:
+        send(request.id)
+    except render_queue.QueueUnreachable as error:
         # A request nobody will render must not sit "pending" for 7 days.
         logger.exception("Could not queue request for rendering", request_id=request.id)
         pass_requests.mark_failed(
@@ -210,7 +203,7 @@ def submit_idempotently(
     owner_sub: str,
     body: SubmitRequestBody,
     key: str | None,
-    send: Sender = send_to_render_queue,
+    send: Sender = render_queue.send,
     now: Clock = utc_now,
 ) -> SubmittedRequest:
     """With an Idempotency-Key, a retried POST answers the first request instead of a second."""

@@ -24,7 +24,7 @@ PROGRESS_EVERY = 50
 def build_zip(
     passes: Sequence[Pass],
     modified_at: datetime | None = None,
-    on_progress: Callable[[int], None] | None = None,
+    on_progress: Callable[[int], object] | None = None,
     *,
     links: PassLinks | None = None,
 ) -> bytes:
