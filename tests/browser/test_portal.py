@@ -385,7 +385,8 @@ def test_more_than_250_passes_are_split_over_requests_once(page: Page, base_url:
     expect(page.get_by_text(re.compile(r"^\d+ kwalificatiehouders$"))).to_be_visible()
     page.get_by_role("button", name="Voeg alle toe").click()
     count = preview_text(page)
-    expect(count).to_have_text(re.compile(r"^\d+ kwalificatiehouders, \d+ pasjes$"))
+    # A holder whose qualifications are all withdrawn is named after the counts.
+    expect(count).to_have_text(re.compile(r"^\d+ kwalificatiehouders, \d+ pasjes\b"))
     match = re.match(r"(\d+) kwalificatiehouders, (\d+) pasjes", count.inner_text())
     assert match, count.inner_text()
     holders, passes = int(match[1]), int(match[2])
