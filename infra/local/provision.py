@@ -26,8 +26,9 @@ BUCKET = "pasjes-passes"
 QUEUE = "pasjes-render"
 DEAD_LETTER_QUEUE = "pasjes-render-dlq"
 # The local VerificationSecret: render signs the passes' codes with it, verify checks them.
-VERIFICATION_SECRET = "pasjes-verification-keys"
-CURSOR_SECRET = "pasjes-cursor-secret"
+# Names of secrets in the local Secrets Manager, not secrets: their values are made at startup.
+VERIFICATION_SECRET = "pasjes-verification-keys"  # nosec B105
+CURSOR_SECRET = "pasjes-cursor-secret"  # nosec B105
 TABLES = {
     "ORGANISATIONS_TABLE": "pasjes-organisations",
     "CONTACTS_TABLE": "pasjes-contacts",

@@ -15,7 +15,7 @@ import dataclasses
 import os
 from collections.abc import Mapping
 from functools import cache
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints, ValidationError
 from pydantic.dataclasses import dataclass
@@ -80,6 +80,10 @@ class Settings:
         if missing:
             raise SettingsError(missing)
         return self
+
+    def required(self, field: str) -> Any:
+        """The value of an optional setting the calling function cannot do without."""
+        return getattr(self.require(field), field)
 
 
 def _variable(field: str) -> str:

@@ -18,8 +18,7 @@ def cursor_secret() -> str:
     from pasjes.aws import secret_text
     from pasjes.settings import get_settings
 
-    name = get_settings().require("cursor_secret_name").cursor_secret_name
-    assert name is not None  # what require checked
+    name: str = get_settings().required("cursor_secret_name")
     return secret_text(name)
 
 

@@ -76,7 +76,7 @@ def render_request(
         )
         store(request_id, data)
     except Exception:
-        if receive_count >= (get_settings().require("max_receives").max_receives or 1):
+        if receive_count >= get_settings().required("max_receives"):
             logger.exception("Giving up on request", request_id=request_id)
             pass_requests.mark_failed(
                 request_id, FAILED_REASON, code=FAILED_CODE, owner_sub=request.owner_sub

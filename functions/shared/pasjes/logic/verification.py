@@ -334,6 +334,5 @@ def configured_links() -> PassLinks | None:
         return None
     if not settings.verification_secret_name:
         return None
-    origin = settings.require("public_origin").public_origin
-    assert origin is not None  # what require checked
+    origin: str = settings.required("public_origin")
     return PassLinks(load_keys(settings.verification_secret_name), origin)
