@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import os
 import secrets
@@ -201,6 +202,54 @@ def aws(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         )
         get_settings.cache_clear()
         yield
+
+
+@dataclasses.dataclass(frozen=True)
+class RenderQueues:
+    """The render queue with its dead-letter queue, as the template deploys them."""
+
+    sqs: Any
+    url: str
+    arn: str
+    dead_letter_url: str
+
+    def send(self, *bodies: str) -> None:
+        for body in bodies:
+            self.sqs.send_message(
+                QueueUrl=self.url,
+                MessageBody=body,
+                MessageAttributes={"kind": {"DataType": "String", "StringValue": "render"}},
+            )
+
+    def count(self, url: str) -> int:
+        attributes = self.sqs.get_queue_attributes(
+            QueueUrl=url,
+            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        )["Attributes"]
+        return sum(int(v) for v in attributes.values())
+
+
+@pytest.fixture
+def render_queues(aws: None) -> RenderQueues:
+    """The `aws` fixture's render queue with a redrive policy after MAX_RECEIVES receives, and
+    no visibility timeout: a failed message is back at the next poll, not minutes later."""
+    sqs = boto3.client("sqs", region_name=REGION)
+    url = get_settings().render_queue_url
+    dead_letter_url = sqs.create_queue(QueueName="pasjes-render-dlq")["QueueUrl"]
+    dead_letter_arn = sqs.get_queue_attributes(
+        QueueUrl=dead_letter_url, AttributeNames=["QueueArn"]
+    )["Attributes"]["QueueArn"]
+    redrive = {
+        "deadLetterTargetArn": dead_letter_arn,
+        "maxReceiveCount": ENVIRONMENT["MAX_RECEIVES"],
+    }
+    sqs.set_queue_attributes(
+        QueueUrl=url, Attributes={"VisibilityTimeout": "0", "RedrivePolicy": json.dumps(redrive)}
+    )
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    return RenderQueues(sqs=sqs, url=url, arn=arn, dead_letter_url=dead_letter_url)
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ BY_FOLDER = {"unit": "unit", "handlers": "aws", "e2e": "stack", "browser": "brow
 BY_FILE = {
     "test_template.py": "template",
     "test_dependencies.py": "template",
-    "test_worker.py": "aws",
 }
 # Fixtures that serve HTTP on a socket of this process: the local stack's server.
 SERVING_FIXTURES = {"served"}

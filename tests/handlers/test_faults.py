@@ -9,7 +9,6 @@ in the middle of a request.
 from __future__ import annotations
 
 import io
-import json
 import threading
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
@@ -32,7 +31,7 @@ from pasjes.domain import Pass, RequestStatus
 from pasjes.logic.render import FAILED_REASON, render_request
 from pasjes.render.archive import build_zip
 from pasjes.settings import get_settings
-from tests.conftest import REGION, api_event, call
+from tests.conftest import REGION, RenderQueues, api_event, call
 from tests.handlers.test_render import submitted, zip_count
 
 
@@ -65,31 +64,15 @@ def s3_unavailable(keys: set[str] | None = None) -> Iterator[_S3Unreachable]:
 
 
 @pytest.fixture
-def worker(portal: None) -> QueueWorker:
+def worker(portal: None, render_queues: RenderQueues) -> QueueWorker:
     """The render queue with the template's redrive policy, polled as Lambda polls it."""
-    template = SamTemplate.load()
-    spec, source = template.sqs_consumer()
-    sqs = boto3.client("sqs", region_name=REGION)
-    url = get_settings().render_queue_url
-    dlq_url = sqs.create_queue(QueueName="pasjes-render-dlq")["QueueUrl"]
-    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
-    redrive = {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": get_settings().max_receives}
-    # No visibility timeout: a failed message is back at the next poll, not minutes later.
-    sqs.set_queue_attributes(
-        QueueUrl=url,
-        Attributes={"VisibilityTimeout": "0", "RedrivePolicy": json.dumps(redrive)},
-    )
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
+    spec, source = SamTemplate.load().sqs_consumer()
     return QueueWorker(
         function=LocalFunction(spec, region=REGION, log=lambda _: None),
         event_source=source,
-        queue_url=url,
-        queue_arn=arn,
-        sqs=sqs,
+        queue_url=render_queues.url,
+        queue_arn=render_queues.arn,
+        sqs=render_queues.sqs,
         region=REGION,
         log=lambda _: None,
         wait_seconds=0,

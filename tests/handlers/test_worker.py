@@ -2,70 +2,19 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from infra.local.gateway.lambda_runtime import LocalFunction
 from infra.local.gateway.template import FunctionSpec, SqsEvent
 from infra.local.worker import QueueWorker, failed_message_ids
-
-if TYPE_CHECKING:
-    from mypy_boto3_sqs import SQSClient
-
-REGION = "eu-west-1"
-
-
-@dataclass
-class Queues:
-    sqs: SQSClient
-    url: str
-    arn: str
-    dead_letter_url: str
-
-    def send(self, *bodies: str) -> None:
-        for body in bodies:
-            self.sqs.send_message(
-                QueueUrl=self.url,
-                MessageBody=body,
-                MessageAttributes={"kind": {"DataType": "String", "StringValue": "render"}},
-            )
-
-    def count(self, url: str) -> int:
-        attributes = self.sqs.get_queue_attributes(
-            QueueUrl=url,
-            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-        )["Attributes"]
-        return sum(int(v) for v in attributes.values())
+from tests.conftest import REGION, RenderQueues
 
 
 @pytest.fixture
-def queues(monkeypatch: pytest.MonkeyPatch) -> Iterator[Queues]:
-    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    with mock_aws():
-        sqs = boto3.client("sqs", region_name=REGION)
-        dead_letter_url = sqs.create_queue(QueueName="render-dlq")["QueueUrl"]
-        dead_letter_arn = sqs.get_queue_attributes(
-            QueueUrl=dead_letter_url, AttributeNames=["QueueArn"]
-        )["Attributes"]["QueueArn"]
-        redrive = {"deadLetterTargetArn": dead_letter_arn, "maxReceiveCount": 3}
-        # No visibility timeout, so a failed message is back at once instead of minutes later.
-        url = sqs.create_queue(
-            QueueName="render",
-            Attributes={"VisibilityTimeout": "0", "RedrivePolicy": json.dumps(redrive)},
-        )["QueueUrl"]
-        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
-            "QueueArn"
-        ]
-        yield Queues(sqs=sqs, url=url, arn=arn, dead_letter_url=dead_letter_url)
+def queues(render_queues: RenderQueues) -> RenderQueues:
+    return render_queues
 
 
 class Render:
@@ -89,7 +38,7 @@ class Render:
 
 
 def _worker(
-    queues: Queues, handler: Render, *, reports_item_failures: bool = True
+    queues: RenderQueues, handler: Render, *, reports_item_failures: bool = True
 ) -> tuple[QueueWorker, list[str]]:
     spec = FunctionSpec(
         logical_id="RenderFunction",
@@ -113,7 +62,7 @@ def _worker(
     return worker, lines
 
 
-def test_the_render_handler_gets_a_real_sqs_batch_event(queues: Queues) -> None:
+def test_the_render_handler_gets_a_real_sqs_batch_event(queues: RenderQueues) -> None:
     handler = Render()
     worker, lines = _worker(queues, handler)
     queues.send('{"requestId": "abc"}')
@@ -145,7 +94,7 @@ def test_the_render_handler_gets_a_real_sqs_batch_event(queues: Queues) -> None:
 
 
 def test_handled_messages_are_deleted_and_a_poison_one_ends_in_the_dead_letter_queue(
-    queues: Queues,
+    queues: RenderQueues,
 ) -> None:
     handler = Render()
     worker, _ = _worker(queues, handler)
@@ -167,7 +116,7 @@ def test_handled_messages_are_deleted_and_a_poison_one_ends_in_the_dead_letter_q
     assert sum(r["body"] == "good" for e in handler.events for r in e["Records"]) == 1
 
 
-def test_a_crash_fails_the_whole_batch(queues: Queues) -> None:
+def test_a_crash_fails_the_whole_batch(queues: RenderQueues) -> None:
     worker, lines = _worker(queues, Render(crash=True))
     queues.send("one", "two")
 
@@ -178,7 +127,7 @@ def test_a_crash_fails_the_whole_batch(queues: Queues) -> None:
 
 
 def test_without_report_batch_item_failures_lambda_deletes_the_whole_batch(
-    queues: Queues,
+    queues: RenderQueues,
 ) -> None:
     worker, _ = _worker(queues, Render(), reports_item_failures=False)
     queues.send("poison")
@@ -205,7 +154,7 @@ def test_which_messages_stay_on_the_queue(answer: Any, failed: set[str]) -> None
     assert failed_message_ids(answer, ["a", "b"], reports_item_failures=True) == failed
 
 
-def test_the_worker_stops_when_asked(queues: Queues) -> None:
+def test_the_worker_stops_when_asked(queues: RenderQueues) -> None:
     worker, _ = _worker(queues, Render())
     worker.start()
 
