@@ -234,7 +234,7 @@ def render_queues(aws: None) -> RenderQueues:
     """The `aws` fixture's render queue with a redrive policy after MAX_RECEIVES receives, and
     no visibility timeout: a failed message is back at the next poll, not minutes later."""
     sqs = boto3.client("sqs", region_name=REGION)
-    url = get_settings().render_queue_url
+    url = get_settings().required("render_queue_url")
     dead_letter_url = sqs.create_queue(QueueName="pasjes-render-dlq")["QueueUrl"]
     dead_letter_arn = sqs.get_queue_attributes(
         QueueUrl=dead_letter_url, AttributeNames=["QueueArn"]

@@ -77,4 +77,4 @@ app.include_router(router)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     idempotency_config.register_lambda_context(context)
-    return resolve(app, event, context)
+    return resolve(app, event, context, needs=("render_queue_url",))

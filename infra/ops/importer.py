@@ -153,7 +153,7 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         description="Validate a dataset and load it into the portal's tables.",
         epilog="Names are read from the variables every function gets: ORGANISATIONS_TABLE, "
         "CONTACTS_TABLE, HOLDERS_TABLE, REGISTRATIONS_TABLE, REQUESTS_TABLE, IDEMPOTENCY_TABLE, "
-        "PASSES_BUCKET and RENDER_QUEUE_URL (the stack's resources); none has a default.",
+        "and PASSES_BUCKET (the stack's resources); none has a default.",
     )
     parser.add_argument("source", type=Path, help="a folder of CSV files, or one JSON file")
     parser.add_argument(

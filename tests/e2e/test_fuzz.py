@@ -4,6 +4,8 @@ negative data, all phases including stateful, all checks, zero failures (`make f
 
 from __future__ import annotations
 
+import re
+
 from bench.fuzz import fuzz
 from tests.e2e.stack import COLLEAGUE, StackClient
 
@@ -18,4 +20,7 @@ def test_schemathesis_finds_no_disagreement_between_the_api_and_its_document(
     token = stack.sign_in(COLLEAGUE)
     result = fuzz(f"{stack.base_url}/api", token, max_examples=SHORT_RUN_EXAMPLES, seed=SEED)
     assert result.exit_code == 0, result.output
-    assert "No issues found" in result.output, result.output
+    summary = result.output.rsplit("SUMMARY", 1)[-1]
+    # Warnings may remain (random verification codes are all unknown: 404), failures may not.
+    assert re.search(r"\d+ generated, \d+ passed", summary), result.output
+    assert "Failures" not in summary, result.output

@@ -152,7 +152,7 @@ def test_a_render_that_dies_midway_is_finished_by_the_redelivery_with_one_right_
 
     # The message was never deleted, so SQS delivers it again.
     boto3.client("sqs").send_message(
-        QueueUrl=get_settings().render_queue_url, MessageBody=render_message(request_id)
+        QueueUrl=get_settings().required("render_queue_url"), MessageBody=render_message(request_id)
     )
     assert poll_until_empty(worker) == 1
 

@@ -48,7 +48,7 @@ def preview(body: Any, *, sub: str = CONTACT) -> tuple[int, Any]:
 
 def nothing_created() -> bool:
     queue = boto3.client("sqs").receive_message(
-        QueueUrl=get_settings().render_queue_url, WaitTimeSeconds=0
+        QueueUrl=get_settings().required("render_queue_url"), WaitTimeSeconds=0
     )
     requests_table = boto3.client("dynamodb").describe_table(
         TableName=get_settings().requests_table

@@ -50,7 +50,9 @@ def get(
 def queued_messages() -> list[dict[str, Any]]:
     sqs = boto3.client("sqs")
     found = sqs.receive_message(
-        QueueUrl=get_settings().render_queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0
+        QueueUrl=get_settings().required("render_queue_url"),
+        MaxNumberOfMessages=10,
+        WaitTimeSeconds=0,
     )
     return [json.loads(m["Body"]) for m in found.get("Messages", [])]
 

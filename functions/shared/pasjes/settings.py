@@ -47,8 +47,9 @@ class Settings:
     requests_table: Name
     idempotency_table: Name
     passes_bucket: Name
-    render_queue_url: Name
     # For some functions only; each checks its own with `require` at its cold start.
+    # The render queue (submit sends to it); the operator's import has no use for it.
+    render_queue_url: Name | None = None
     # The name (not the value) of the Secrets Manager secret that signs paging cursors.
     cursor_secret_name: Name | None = None
     # The render queue's maxReceiveCount: the last delivery marks a request failed.

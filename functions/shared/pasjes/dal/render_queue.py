@@ -37,7 +37,8 @@ def read(body: str) -> RenderMessage:
 def send(request_id: str) -> None:
     try:
         sqs_client().send_message(
-            QueueUrl=get_settings().render_queue_url, MessageBody=message(request_id)
+            QueueUrl=get_settings().required("render_queue_url"),
+            MessageBody=message(request_id),
         )
     except (BotoCoreError, ClientError) as error:
         raise QueueUnreachable(request_id) from error
