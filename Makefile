@@ -4,18 +4,25 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SAM_VENV := .venv-sam
 CHECKOV_VENV := .venv-checkov
+SAM := $(SAM_VENV)/bin/sam
+CHECKOV := $(CHECKOV_VENV)/bin/checkov
 STAMP := $(VENV)/.installed
 WEB_STAMP := web/node_modules/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test install web chromium lint typecheck cfn-lint static unit quick pytest browser build lock audit fuzz load openapi bench clean
+.PHONY: run test tools install web chromium lint typecheck cfn-lint static unit quick pytest browser build lock audit fuzz load openapi bench clean
 
 run: install web
 	$(PY) -m infra.local
 
 # `build`: the template must also build for the python3.13 runtime, as `sam deploy` needs.
 # The browser tier last, so pytest's summary closes the output.
-test: install web lint typecheck cfn-lint static build pytest browser
+test: tools
+	$(MAKE) lint typecheck cfn-lint static build pytest browser
+
+# What the checks need, installed side by side: most of it is waiting for downloads.
+tools:
+	$(MAKE) -j4 install web chromium $(SAM) $(CHECKOV)
 
 install: $(STAMP)
 
@@ -49,10 +56,13 @@ cfn-lint: install
 
 # bandit on our code and checkov on the template; every suppression says why, in place (# nosec)
 # or in .checkov.yaml. checkov lives in a venv of its own: its pins clash with ours.
-static: install
+static: install $(CHECKOV)
 	$(VENV)/bin/bandit -q -r functions infra
-	test -x $(CHECKOV_VENV)/bin/checkov || ($(PYTHON) -m venv $(CHECKOV_VENV) && $(CHECKOV_VENV)/bin/pip install --quiet checkov==3.3.30)
-	$(CHECKOV_VENV)/bin/checkov --config-file .checkov.yaml --quiet --compact
+	$(CHECKOV) --config-file .checkov.yaml --quiet --compact
+
+$(CHECKOV):
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet checkov==3.3.30
 
 # The tiers (tests/tiers.py): unit in seconds, quick is everything but the local stack and the
 # browser, pytest everything but the browser, browser last.
@@ -69,9 +79,12 @@ browser: install web chromium
 	$(VENV)/bin/pytest -m browser
 
 # `sam build` for the python3.13 runtime, with aws-sam-cli in a venv of its own (its pins clash).
-build:
-	test -x $(SAM_VENV)/bin/sam || ($(PYTHON) -m venv $(SAM_VENV) && $(SAM_VENV)/bin/pip install --quiet aws-sam-cli==1.170.0)
-	SAM_CLI_TELEMETRY=0 PYENV_VERSION=3.11.7:3.13.0 $(SAM_VENV)/bin/sam build --template template.yaml
+build: $(SAM)
+	SAM_CLI_TELEMETRY=0 PYENV_VERSION=3.11.7:3.13.0 $(SAM) build --template template.yaml
+
+$(SAM):
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install --quiet aws-sam-cli==1.170.0
 
 # The Lambda build's dependencies, pinned exactly with hashes from the .in files.
 LOCK := $(VENV)/bin/uv pip compile --quiet --generate-hashes --python-version 3.13 \
