@@ -22,10 +22,20 @@ def test_every_missing_variable_is_named_at_once() -> None:
         "ORGANISATIONS_TABLE",
         "PASSES_BUCKET",
         "REGISTRATIONS_TABLE",
-        "RENDER_QUEUE_URL",
         "REQUESTS_TABLE",
     ]
     assert "CONTACTS_TABLE: missing" in str(raised.value)
+
+
+def test_the_render_queue_is_required_by_the_function_that_sends_to_it_only() -> None:
+    # The operator's import reads the same settings and has no use for the queue.
+    without_queue = {k: v for k, v in EVERY_FUNCTION.items() if k != "RENDER_QUEUE_URL"}
+    settings = Settings.from_env({"AWS_REGION": REGION, **without_queue})
+
+    with pytest.raises(SettingsError) as raised:
+        settings.required("render_queue_url")
+
+    assert raised.value.variables == ["RENDER_QUEUE_URL"]
 
 
 def test_an_empty_variable_is_a_missing_one_and_the_region_is_required() -> None:
