@@ -65,15 +65,16 @@ $(CHECKOV):
 	$(CHECKOV_VENV)/bin/pip install --quiet checkov==3.3.30
 
 # The tiers (tests/tiers.py): unit in seconds, quick is everything but the local stack and the
-# browser, pytest everything but the browser, browser last.
+# browser, pytest adds the local stack's tier; browser last.
 unit: install
 	$(VENV)/bin/pytest -m unit tests/unit
 
+# Tests of these tiers share nothing between them, so two workers (pytest-xdist) halve the wait.
 quick: install
-	$(VENV)/bin/pytest -m "not stack and not browser"
+	$(VENV)/bin/pytest -m "not stack and not browser" -n 2
 
-pytest: install
-	$(VENV)/bin/pytest -m "not browser"
+pytest: quick
+	$(VENV)/bin/pytest -m stack
 
 browser: install web chromium
 	$(VENV)/bin/pytest -m browser

@@ -165,6 +165,7 @@ def test_keys_may_stand_beside_current_as_cloudformation_generates_them() -> Non
         json.dumps({"current": "ab", "keys": {"ab": new_secret()}}),
         json.dumps({"current": "a", "keys": {"a": "not base64!"}}),
     ],
+    ids=["not json", "empty", "no current key", "short key", "long key id", "not base64"],
 )
 def test_keys_of_another_shape_are_refused(document: str) -> None:
     with pytest.raises(InvalidKeys):
