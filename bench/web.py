@@ -27,18 +27,10 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 from infra.ops.demo_data import DEMO_PASSWORD, KEIRA_BHV
+from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.stack import CONTACT, start_stack
 
 WEB_DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SIZE_BUDGET_KB = 80.0
 FIRST_ROWS_BUDGET_MS = 1000.0
 KEYSTROKE_BUDGET_MS = 150.0

@@ -7,7 +7,6 @@ browser context, so no session or storage leaks from one test into the next.
 
 from __future__ import annotations
 
-import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,19 +14,10 @@ import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
 from infra.local.webapp import WEB_DIST
-from tests.browser.helpers import SCREENSHOTS, screenshot
-from tests.e2e.stack import StackClient, StackProcess, start_stack
+from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, screenshot
+from tests.e2e.stack import StackClient, StackProcess, running_stack
 
 HERE = Path(__file__).resolve().parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 780}
 # Long enough for a cold handler on this shared 2-core machine, short enough to fail usefully.
@@ -52,14 +42,8 @@ def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
 def stack_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackProcess]:
     if not (WEB_DIST / "index.html").is_file():
         pytest.fail("web/dist is missing: run `make web` (make browser does) before these tests")
-    process = start_stack(tmp_path_factory.mktemp("browser-stack"))
-    try:
-        process.wait_until_ready()
+    with running_stack(tmp_path_factory.mktemp("browser-stack")) as process:
         yield process
-    finally:
-        if process.process.poll() is None:
-            code = process.interrupt(signal.SIGTERM)
-            assert code == 0, f"the stack exited with {code} on SIGTERM:\n{process.output()}"
 
 
 @pytest.fixture(scope="session")

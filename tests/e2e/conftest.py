@@ -6,24 +6,17 @@ At the end it is stopped as a service manager stops it (SIGTERM) and must exit w
 
 from __future__ import annotations
 
-import signal
 from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.stack import StackClient, StackProcess, start_stack
+from tests.e2e.stack import StackClient, StackProcess, running_stack
 
 
 @pytest.fixture(scope="session")
 def stack_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackProcess]:
-    stack = start_stack(tmp_path_factory.mktemp("stack"))
-    try:
-        stack.wait_until_ready()
+    with running_stack(tmp_path_factory.mktemp("stack")) as stack:
         yield stack
-    finally:
-        if stack.process.poll() is None:
-            code = stack.interrupt(signal.SIGTERM)
-            assert code == 0, f"the stack exited with {code} on SIGTERM:\n{stack.output()}"
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,20 @@ class StackProcess:
             self.process.kill()
             self.process.wait()
             pytest.fail(f"the local stack did not stop within {timeout} s:\n" + self.output())
+
+
+@contextmanager
+def running_stack(log_dir: Path) -> Iterator[StackProcess]:
+    """A started, ready stack; stopped at the end as a service manager stops it (SIGTERM),
+    which must exit it with 0."""
+    stack = start_stack(log_dir)
+    try:
+        stack.wait_until_ready()
+        yield stack
+    finally:
+        if stack.process.poll() is None:
+            code = stack.interrupt(signal.SIGTERM)
+            assert code == 0, f"the stack exited with {code} on SIGTERM:\n{stack.output()}"
 
 
 def start_stack(
