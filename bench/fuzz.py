@@ -100,7 +100,13 @@ def fuzz(
     and no error."""
     _tolerate_cpython_ast_bug()
     from click.testing import CliRunner
+    from hypothesis import strategies
     from schemathesis.cli import schemathesis
+
+    # schemathesis draws in worker threads, and hypothesis imports its random strategy on first
+    # use: two threads importing it at once can meet it half made (an ImportError seen on a fresh
+    # venv). Building that strategy once here imports it before any worker starts.
+    strategies.randoms(use_true_random=True).validate()
 
     config = Path(tempfile.mkdtemp(prefix="pasjes-fuzz-config-")) / "schemathesis.toml"
     config.write_text(CONFIG)
