@@ -12,7 +12,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pasjes import tracing
 from pasjes.api import current_caller, make_resolver, reject_unknown_parameters, resolve
-from pasjes.api_models import Download, RequestId, RequestList, RequestOut
+from pasjes.api_models.common import RequestId
+from pasjes.api_models.pass_requests import Download, RequestList, RequestOut
 from pasjes.logic.download import download_link, my_request, my_requests
 
 logger = Logger()

@@ -12,17 +12,14 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pasjes import tracing
 from pasjes.api import current_caller, make_resolver, reject_unknown_parameters, resolve
-from pasjes.api_models import (
+from pasjes.api_models.common import (
     Code,
-    ExamTypes,
-    HolderDetails,
-    HolderList,
     IsoDate,
-    Me,
     OrganisationId,
     QualificationNumber,
     SearchText,
 )
+from pasjes.api_models.holders import ExamTypes, HolderDetails, HolderList, Me
 from pasjes.domain import SortKey, SortOrder
 from pasjes.logic.holders import exam_types, holder_details, holder_list, me
 from pasjes.logic.search import HolderSearch

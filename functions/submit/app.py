@@ -16,7 +16,12 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pasjes import tracing
 from pasjes.api import current_caller, make_resolver, reject_unknown_parameters, resolve
-from pasjes.api_models import PreviewOut, PreviewRequestBody, SubmitRequestBody, SubmittedRequest
+from pasjes.api_models.pass_requests import (
+    PreviewOut,
+    PreviewRequestBody,
+    SubmitRequestBody,
+    SubmittedRequest,
+)
 from pasjes.logic.submit import idempotency_config, preview, submit_idempotently
 
 logger = Logger()

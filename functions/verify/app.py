@@ -21,7 +21,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pasjes import audit, tracing
 from pasjes.api import make_resolver, reject_unknown_parameters
-from pasjes.api_models import Verification
+from pasjes.api_models.verification import Verification
 from pasjes.dal import holders
 from pasjes.domain import Holder
 from pasjes.errors import CodeNotFound, VerificationUnavailable

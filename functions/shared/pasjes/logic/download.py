@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from pasjes import audit
-from pasjes.api_models import Download, RequestList, RequestOut
+from pasjes.api_models.pass_requests import Download, RequestList, RequestOut
 from pasjes.dal import contacts, pass_requests, passes_bucket
 from pasjes.domain import PassRequest
 from pasjes.errors import RequestExpired

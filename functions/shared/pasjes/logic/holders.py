@@ -8,14 +8,14 @@ import dataclasses
 from datetime import date
 
 from pasjes import audit
-from pasjes.api_models import (
+from pasjes.api_models.common import OrganisationOut
+from pasjes.api_models.holders import (
     ExamTypeOut,
     ExamTypes,
     HolderDetails,
     HolderList,
     HolderOut,
     Me,
-    OrganisationOut,
 )
 from pasjes.dal import contacts, holders, organisations, registrations
 from pasjes.domain import Organisation

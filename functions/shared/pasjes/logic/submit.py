@@ -23,7 +23,12 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 from botocore.config import Config
 
 from pasjes import audit
-from pasjes.api_models import PreviewOut, PreviewRequestBody, SubmitRequestBody, SubmittedRequest
+from pasjes.api_models.pass_requests import (
+    PreviewOut,
+    PreviewRequestBody,
+    SubmitRequestBody,
+    SubmittedRequest,
+)
 from pasjes.dal import contacts, holders, pass_requests, registrations, render_queue
 from pasjes.domain import Holder, HolderRow
 from pasjes.errors import (

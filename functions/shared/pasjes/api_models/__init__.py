@@ -1,0 +1,7 @@
+"""The API's request and response shapes (camelCase JSON, ISO dates), apart from table models.
+
+One module per function's routes, so a function's cold start builds only its own models:
+`common` (the base model and the constrained strings every route shares), `holders` (search),
+`pass_requests` (submit and download), `verification` (the public check). Nothing is imported
+here: importing one module must not import the others.
+"""

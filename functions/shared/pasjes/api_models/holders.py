@@ -1,0 +1,105 @@
+"""The search function's answers: who am I, the exam types, the holders and one holder."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field
+
+from pasjes.api_models.common import ApiModel, OrganisationOut
+from pasjes.domain import (
+    ExamType,
+    Holder,
+    HolderRow,
+    HolderStatus,
+    Qualification,
+    QualificationType,
+)
+
+
+class Me(ApiModel):
+    email: str
+    organisations: list[OrganisationOut]
+
+
+class ExamTypeOut(ApiModel):
+    code: str
+    name: str
+
+    @classmethod
+    def of(cls, exam_type: ExamType) -> ExamTypeOut:
+        return cls(code=exam_type.code, name=exam_type.name)
+
+
+class ExamTypes(ApiModel):
+    items: list[ExamTypeOut]
+
+
+class HolderOut(ApiModel):
+    qualification_number: str
+    name: str
+    birth_date: date
+    expiry_date: date | None
+    status: HolderStatus
+    external_number: str | None
+
+    @classmethod
+    def of(cls, row: HolderRow, *, today: date) -> HolderOut:
+        return cls(
+            qualification_number=row.qualification_number,
+            name=row.name,
+            birth_date=date.fromisoformat(row.birth_date),
+            expiry_date=date.fromisoformat(row.expiry_date) if row.expiry_date else None,
+            status=row.status(today=today),
+            external_number=row.external_number,
+        )
+
+
+class HolderList(ApiModel):
+    items: list[HolderOut]
+    total: int
+    next_cursor: str | None
+
+
+class QualificationOut(ApiModel):
+    code: str
+    name: str
+    type: QualificationType
+    exam_type: str
+    exam_number: str
+    exam_date: date
+    expiry_date: date
+    status: HolderStatus
+    withdrawn_on: date | None = Field(description="The day the registry withdrew it, if it did.")
+    modules: list[str] = Field(description="Codes of the add-on modules this diploma carries.")
+
+    @classmethod
+    def of(
+        cls, q: Qualification, modules: tuple[Qualification, ...], *, today: date
+    ) -> QualificationOut:
+        return cls(
+            code=q.code,
+            name=q.name,
+            type=q.type,
+            exam_type=q.exam_type,
+            exam_number=q.exam_number,
+            exam_date=q.exam_date,
+            expiry_date=q.expiry_date,
+            status=q.status(today=today),
+            withdrawn_on=q.withdrawn_on,
+            modules=[m.code for m in modules],
+        )
+
+
+class HolderDetails(HolderOut):
+    qualifications: list[QualificationOut]
+
+    @classmethod
+    def of(cls, row: HolderRow, holder: Holder, *, today: date) -> HolderDetails:  # type: ignore[override]
+        return cls(
+            **HolderOut.of(row, today=today).model_dump(),
+            qualifications=[
+                QualificationOut.of(q, holder.modules_of(q.code), today=today)
+                for q in holder.qualifications
+            ],
+        )

@@ -1,0 +1,219 @@
+"""The bodies of POST /requests and its preview, and the answers about requests and downloads."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated
+
+from pydantic import AfterValidator, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from pasjes.api_models.common import (
+    ApiModel,
+    Code,
+    IsoDate,
+    OrganisationId,
+    OrganisationOut,
+    QualificationNumber,
+    Reference,
+)
+from pasjes.domain import PassRequest, QualificationType, RequestStatus, SkipReason
+from pasjes.rules import MAX_PASSES_PER_REQUEST, MAX_PREVIEW_HOLDERS
+
+if TYPE_CHECKING:
+    from pasjes.logic.preview import Preview
+
+
+def _distinct(numbers: list[str]) -> list[str]:
+    """Each holder once; the message names a few repeats, not all of 10,000."""
+    repeated = sorted(n for n, times in Counter(numbers).items() if times > 1)
+    if repeated:
+        shown = ", ".join(repeated[:10])
+        more = f" and {len(repeated) - 10} more" if len(repeated) > 10 else ""
+        raise ValueError(f"each holder may be chosen once; repeated: {shown}{more}")
+    return numbers
+
+
+# The chosen holders of a request or a preview: at least one, each once. Each body adds its cap.
+ChosenHolders = Annotated[
+    list[QualificationNumber],
+    Field(min_length=1, json_schema_extra={"uniqueItems": True}),
+    AfterValidator(_distinct),
+]
+
+
+class SubmitRequestBody(ApiModel):
+    # camelCase only, as documented: a snake_case twin of a field is an unknown field.
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=False,
+        frozen=True,
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "organisation": "keira-bhv",
+                    "qualificationNumbers": ["99600953", "99694102", "99731441"],
+                    "qualificationCodes": ["DEH"],
+                    "reference": "Examen EX45465",
+                }
+            ]
+        },
+    )
+
+    organisation: OrganisationId
+    qualification_numbers: Annotated[
+        ChosenHolders,
+        Field(max_length=MAX_PASSES_PER_REQUEST, description="The chosen holders, each once."),
+    ]
+    qualification_codes: Annotated[
+        list[Code],
+        Field(max_length=50, description="Only these qualifications; empty: all of them."),
+    ] = []
+    expiry_dates: Annotated[
+        list[IsoDate],
+        Field(max_length=50, description="Only qualifications expiring on these; empty: all."),
+    ] = []
+    reference: Reference | None = None
+
+
+class PreviewRequestBody(SubmitRequestBody):
+    """The body of POST /requests/preview: that of POST /requests, for a whole organisation."""
+
+    qualification_numbers: Annotated[
+        ChosenHolders,
+        Field(
+            max_length=MAX_PREVIEW_HOLDERS,
+            description="The chosen holders, each once; up to a whole organisation.",
+        ),
+    ]
+
+
+class QualificationCodeCount(ApiModel):
+    code: str
+    name: str
+    type: QualificationType
+    count: int = Field(
+        description="Passes of this qualification under the chosen expiry dates (whatever codes "
+        "are chosen): what ticking it would make. 0 when no chosen date fits it."
+    )
+
+
+class ExpiryDateCount(ApiModel):
+    day: date = Field(alias="date")
+    count: int = Field(
+        description="Passes expiring on this date under the chosen qualification codes (whatever "
+        "dates are chosen)."
+    )
+
+
+_SKIPPED_REASONS = Field(
+    description="Why each skipped holder yields no pass: withdrawn (the qualifications that "
+    "match the chosen options are all withdrawn) or no_match (none matches them)."
+)
+
+
+class PreviewOut(ApiModel):
+    holder_count: int = Field(description="Chosen holders that yield at least one pass.")
+    pass_count: int = Field(description="Passes the selection makes with the chosen options.")
+    skipped: list[str] = Field(
+        description="Qualification numbers of the chosen holders that yield no pass."
+    )
+    skipped_reasons: dict[str, SkipReason] = _SKIPPED_REASONS
+    qualification_codes: list[QualificationCodeCount] = Field(
+        description="Every qualification the chosen holders have, by code."
+    )
+    expiry_dates: list[ExpiryDateCount] = Field(
+        description="Every expiry date of the chosen holders' qualifications, oldest first."
+    )
+    parts: list[list[str]] = Field(
+        description=(
+            "The holders that yield passes, in the order chosen, cut into lists of at most "
+            f"{MAX_PASSES_PER_REQUEST} passes each: one POST /requests per part. A holder's "
+            "passes are never split over two parts; one part when everything fits; none when "
+            "there is no pass."
+        )
+    )
+
+    @classmethod
+    def of(cls, preview: Preview) -> PreviewOut:
+        return cls(
+            holder_count=preview.holder_count,
+            pass_count=preview.pass_count,
+            skipped=list(preview.skipped),
+            skipped_reasons=dict(preview.skipped_reasons),
+            qualification_codes=[
+                QualificationCodeCount(code=c.code, name=c.name, type=c.type, count=c.count)
+                for c in preview.qualification_codes
+            ],
+            expiry_dates=[ExpiryDateCount(day=d.day, count=d.count) for d in preview.expiry_dates],
+            parts=[list(part) for part in preview.parts],
+        )
+
+
+class RequestOut(ApiModel):
+    id: str
+    status: RequestStatus
+    organisation: OrganisationOut
+    reference: str | None
+    holder_count: int
+    pass_count: int
+    rendered_count: int = Field(description="Passes made so far; passCount once ready.")
+    created_at: datetime
+    expires_at: datetime
+    ready_at: datetime | None
+    error: str | None = Field(description="Why the request failed, in English.")
+    error_code: str | None = Field(
+        description="Why the request failed, as a stable code to translate: render_failed, "
+        "expired_before_rendered or queue_unavailable."
+    )
+    download_count: int = Field(description="How often a download link was issued for it.")
+    last_downloaded_at: datetime | None = Field(description="When the last link was issued.")
+
+    @classmethod
+    def of(cls, request: PassRequest) -> RequestOut:
+        return cls(
+            id=request.id,
+            status=request.status,
+            organisation=OrganisationOut.of(request.organisation),
+            reference=request.reference,
+            holder_count=request.holder_count,
+            pass_count=request.pass_count,
+            rendered_count=request.rendered_count,
+            created_at=request.created_at,
+            expires_at=request.expires_at,
+            ready_at=request.ready_at,
+            error=request.error,
+            error_code=request.error_code,
+            download_count=request.download_count,
+            last_downloaded_at=request.last_downloaded_at,
+        )
+
+
+class SubmittedRequest(RequestOut):
+    skipped: list[str] = Field(
+        description="Qualification numbers of the chosen holders that yield no pass."
+    )
+    skipped_reasons: dict[str, SkipReason] = _SKIPPED_REASONS
+
+    @classmethod
+    def of(
+        cls, request: PassRequest, reasons: Mapping[str, SkipReason] | None = None
+    ) -> SubmittedRequest:
+        return cls(
+            **RequestOut.of(request).model_dump(),
+            skipped=list(request.skipped),
+            skipped_reasons=dict(reasons or {}),
+        )
+
+
+class RequestList(ApiModel):
+    items: list[RequestOut]
+
+
+class Download(ApiModel):
+    url: str
+    expires_at: datetime
+    file_name: str
