@@ -67,17 +67,17 @@ $(CHECKOV):
 # The tiers (tests/tiers.py): unit in seconds, quick is everything but the local stack and the
 # browser, pytest adds the local stack's tier; browser last.
 unit: install
-	$(VENV)/bin/pytest -m unit tests/unit
+	$(VENV)/bin/pytest tests/unit
 
 # Tests of these tiers share nothing between them, so two workers (pytest-xdist) halve the wait.
 quick: install
-	$(VENV)/bin/pytest -m "not stack and not browser" -n 2
+	$(VENV)/bin/pytest -n 2 tests/unit tests/aws tests/template
 
 pytest: quick
-	$(VENV)/bin/pytest -m stack
+	$(VENV)/bin/pytest tests/stack
 
 browser: install web chromium
-	$(VENV)/bin/pytest -m browser
+	$(VENV)/bin/pytest tests/browser
 
 # `sam build` for the python3.13 runtime, with aws-sam-cli in a venv of its own (its pins clash).
 build: $(SAM)

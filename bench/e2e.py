@@ -21,7 +21,7 @@ import zipfile
 from pathlib import Path
 
 from infra.ops.demo_data import KEIRA_BHV
-from tests.e2e.stack import CONTACT, StackClient, start_stack
+from tests.stack.harness import CONTACT, StackClient, start_stack
 
 PASSES = 250
 TARGET_SECONDS = 3.0

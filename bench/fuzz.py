@@ -2,7 +2,7 @@
 
 Every operation, positive and negative data, all phases (examples, coverage, fuzzing, stateful)
 and all checks. `python -m bench.fuzz` starts its own stack; `--url` uses a running one.
-The short run in `tests/e2e/test_fuzz.py` calls `fuzz()` with few examples.
+The short run in `tests/stack/test_fuzz.py` calls `fuzz()` with few examples.
 
 Signed in as the colleague, a contact person of one organisation: for a contact person of several,
 leaving `organisation` out is a documented 400 (organisation_required) that a generator cannot
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.e2e.stack import COLLEAGUE, StackClient, start_stack
+from tests.stack.harness import COLLEAGUE, StackClient, start_stack
 
 REPO = Path(__file__).resolve().parents[1]
 DOCUMENT = REPO / "docs" / "openapi.json"

@@ -31,7 +31,7 @@ from typing import Any
 
 import boto3
 
-from tests.e2e.stack import StackClient, start_stack
+from tests.stack.harness import StackClient, start_stack
 
 KEIRA = "keira-bhv"
 PASSWORD = "Load-test-2026!"

@@ -52,7 +52,7 @@ from infra.local.gateway.template import SamTemplate
 from infra.local.provision import create_cursor_secret
 from infra.ops.demo_data import KEIRA_BHV, benchmark_dataset
 from tests.conftest import FakeContext, api_event
-from tests.e2e.stack import free_port
+from tests.stack.harness import free_port
 
 BENCH_SUB = "bench-contact"
 

@@ -28,7 +28,7 @@ from playwright.sync_api import Page, sync_playwright
 
 from infra.ops.demo_data import DEMO_PASSWORD, KEIRA_BHV
 from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS
-from tests.e2e.stack import CONTACT, start_stack
+from tests.stack.harness import CONTACT, start_stack
 
 WEB_DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
 SIZE_BUDGET_KB = 80.0

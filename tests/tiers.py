@@ -1,13 +1,12 @@
 """Test tiers: what a test needs, as a marker, so that each tier runs apart (see the Makefile).
 
-- unit: plain Python; no AWS, no sockets, no subprocess of ours.
+The tier is the test's folder:
+- unit: plain Python; no AWS, no sockets (a few tests start our own interpreter, to see what a
+  fresh one imports).
 - aws: moto in this process (the `aws` and `portal` fixtures), the real handlers and data layer.
-- stack: the local stack's servers: in a subprocess (tests/e2e), or its HTTP server in-process.
-- browser: headless Chromium against the local stack (tests/browser).
 - template: static checks of template.yaml and the build's lock files.
-
-The tier follows from the folder; the few files (or tests) that need more than their folder
-suggests are named here, in one place.
+- stack: the local stack's servers: in a subprocess, or its HTTP server on a socket of this process.
+- browser: headless Chromium against the local stack.
 """
 
 from __future__ import annotations
@@ -16,21 +15,14 @@ from pathlib import Path
 
 import pytest
 
-TIERS = ("unit", "aws", "stack", "browser", "template")
-BY_FOLDER = {"unit": "unit", "handlers": "aws", "e2e": "stack", "browser": "browser"}
-BY_FILE = {
-    "test_template.py": "template",
-    "test_dependencies.py": "template",
-}
-# Fixtures that serve HTTP on a socket of this process: the local stack's server.
-SERVING_FIXTURES = {"served"}
+TIERS = ("unit", "aws", "template", "stack", "browser")
 
 
 def tier_of(item: pytest.Item) -> str:
-    path = Path(str(item.fspath))
-    if SERVING_FIXTURES & set(getattr(item, "fixturenames", ())):
-        return "stack"
-    return BY_FILE.get(path.name) or BY_FOLDER.get(path.parent.name, "unit")
+    folder = Path(str(item.fspath)).parent.name
+    if folder not in TIERS:
+        raise pytest.UsageError(f"{item.nodeid}: a test lives in a tier's folder ({TIERS})")
+    return folder
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -141,23 +141,29 @@ def create_user_pool(
     client_id = idp.create_user_pool_client(
         UserPoolId=pool_id, ClientName="pasjesportaal-local-web", **client_settings
     )["UserPoolClient"]["ClientId"]
-    subs: dict[str, str] = {}
-    for email in users:
-        created = idp.admin_create_user(
-            UserPoolId=pool_id,
-            Username=email,
-            UserAttributes=[
-                {"Name": "email", "Value": email},
-                {"Name": "email_verified", "Value": "true"},
-            ],
-            MessageAction="SUPPRESS",
-        )
-        attributes = {a["Name"]: a.get("Value", "") for a in created["User"].get("Attributes", [])}
+    subs = {email: create_verified_user(idp, pool_id, email, password) for email in users}
+    return UserPool(pool_id=pool_id, client_id=client_id, subs=subs)
+
+
+def create_verified_user(
+    idp: CognitoIdentityProviderClient, pool_id: str, email: str, password: str | None = None
+) -> str:
+    """A user whose email is verified (as the importer's invitation leaves it), without the
+    invitation mail; with `password`, one that can sign in at once. Returns the user's sub."""
+    created = idp.admin_create_user(
+        UserPoolId=pool_id,
+        Username=email,
+        UserAttributes=[
+            {"Name": "email", "Value": email},
+            {"Name": "email_verified", "Value": "true"},
+        ],
+        MessageAction="SUPPRESS",
+    )
+    if password is not None:
         idp.admin_set_user_password(
             UserPoolId=pool_id, Username=email, Password=password, Permanent=True
         )
-        subs[email] = attributes["sub"]
-    return UserPool(pool_id=pool_id, client_id=client_id, subs=subs)
+    return next(a["Value"] for a in created["User"].get("Attributes", []) if a["Name"] == "sub")
 
 
 def _lifecycle_rules(bucket: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwrig
 
 from infra.local.webapp import WEB_DIST
 from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, screenshot
-from tests.e2e.stack import StackClient, StackProcess, running_stack
+from tests.stack.harness import StackClient, StackProcess, running_stack
 
 HERE = Path(__file__).resolve().parent
 DESKTOP = {"width": 1280, "height": 900}

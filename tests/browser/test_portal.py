@@ -17,7 +17,7 @@ from datetime import date
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.browser.helpers import DEMO_PASSWORD, assert_no_horizontal_scroll, screenshot, sign_in
-from tests.e2e.stack import COLLEAGUE, CONTACT, MANUAL_EXAM_HOLDERS, StackClient
+from tests.stack.harness import COLLEAGUE, CONTACT, MANUAL_EXAM_HOLDERS, StackClient
 
 KEIRA = "keira-bhv"
 WAIT_SECONDS = 15.0

@@ -8,7 +8,7 @@ import uuid
 from playwright.sync_api import Page, expect
 
 from tests.browser.helpers import assert_accessible, screenshot, sign_in
-from tests.e2e.stack import CONTACT
+from tests.stack.harness import CONTACT
 
 
 def _keira_exam(page: Page, base_url: str) -> None:

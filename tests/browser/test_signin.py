@@ -25,7 +25,7 @@ from tests.browser.helpers import (
     screenshot,
     sign_in,
 )
-from tests.e2e.stack import COLLEAGUE, CONTACT, STRANGER, StackClient
+from tests.stack.harness import COLLEAGUE, CONTACT, STRANGER, StackClient
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient

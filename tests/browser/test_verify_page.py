@@ -2,7 +2,7 @@
 verdict with the name and the qualification, readable on a phone, and nothing from another host.
 
 Codes are made with the stack's own keys (read from its Secrets Manager) for qualifications of
-the demo data; tests/e2e/test_verification.py reads them off a rendered pass instead.
+the demo data; tests/stack/test_verification.py reads them off a rendered pass instead.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from infra.ops.demo_data import KEIRA_BHV, generate
 from pasjes.domain import Holder, Qualification
 from pasjes.logic.verification import VerificationKeys, code_for
 from tests.browser.helpers import assert_accessible, assert_no_horizontal_scroll, screenshot
-from tests.e2e.stack import StackClient
+from tests.stack.harness import StackClient
 from tests.verification_helpers import stack_verification_keys
 
 HEADING = "Controle van een digitaal pasje"

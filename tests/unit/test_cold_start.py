@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,52 +46,15 @@ TRACING_ON = {
 TRACING_OFF = {**TRACING_ON, "POWERTOOLS_TRACE_DISABLED": "true"}
 
 
-def _run(probe: str, env: dict[str, str]) -> str:
-    result = subprocess.run(  # noqa: S603 (our own interpreter and module)
-        [sys.executable, "-c", probe],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=True,
-        env={"PATH": "", "PYTHONPATH": str(REPO), **env},
-    )
-    return result.stdout.strip().splitlines()[-1]
+_FUNCTIONS = ("search", "submit", "download", "verify", "render")
 
 
-def imported_by(module: str, env: dict[str, str] | None = None) -> dict[str, bool]:
-    probe = (
-        f"import json, sys; import {module}; "
-        f"print(json.dumps({{name: name in sys.modules for name in {HEAVY!r}}}))"
-    )
-    return dict(json.loads(_run(probe, env or {"POWERTOOLS_TRACE_DISABLED": "true"})))
+def _imports(module: str) -> str:
+    return f"import json, sys; import {module}; print(json.dumps({_HEAVY_IMPORTED}))"
 
 
-@pytest.mark.parametrize("function", ["search", "download", "verify"])
-def test_search_download_and_verify_import_neither_the_renderer_nor_idempotency(
-    function: str,
-) -> None:
-    assert imported_by(f"functions.{function}.app") == dict.fromkeys(HEAVY, False)
-
-
-def test_submit_imports_idempotency_but_not_the_renderer() -> None:
-    imported = imported_by("functions.submit.app")
-    assert imported["aws_lambda_powertools.utilities.idempotency"]
-    assert not imported["reportlab"]
-
-
-def test_render_imports_the_renderer() -> None:
-    assert imported_by("functions.render.app")["reportlab"]
-
-
-@pytest.mark.parametrize("function", ["search", "submit", "download", "verify", "render"])
-def test_no_function_imports_the_xray_sdk_in_a_lambda_with_tracing_off(function: str) -> None:
-    assert not imported_by(f"functions.{function}.app", TRACING_OFF)["aws_xray_sdk"]
-
-
-def test_a_function_with_tracing_on_imports_the_xray_sdk() -> None:
-    assert imported_by("functions.download.app", TRACING_ON)["aws_xray_sdk"]
-
-
+_HEAVY_IMPORTED = f"{{name: name in sys.modules for name in {HEAVY!r}}}"
+# download's handler called without a token: its answer, and what the call imported.
 _CALL_WITHOUT_TOKEN = (
     "import json, sys; from functions.download import app; "
     "from aws_lambda_powertools.utilities.typing import LambdaContext; "
@@ -99,13 +63,69 @@ _CALL_WITHOUT_TOKEN = (
     "context._invoked_function_arn = 'arn:aws:lambda:eu-west-1:123456789012:function:f'; "
     "answer = app.handler({'httpMethod': 'GET', 'path': '/requests', 'resource': '/requests', "
     "'headers': {}, 'requestContext': {'requestId': 'a-1'}}, context); "
-    "print(json.dumps([answer['statusCode'], json.loads(answer['body'])['code'], "
-    "'aws_xray_sdk' in sys.modules]))"
+    "print(json.dumps({'status': answer['statusCode'], "
+    f"'code': json.loads(answer['body'])['code'], **{_HEAVY_IMPORTED}}}))"
 )
 
+# Each probe needs an interpreter of its own (a fresh sys.modules, as a new container has).
+_PROBES: dict[str, tuple[str, dict[str, str]]] = {
+    **{f: (_imports(f"functions.{f}.app"), TRACING_OFF) for f in _FUNCTIONS if f != "download"},
+    "download": (_CALL_WITHOUT_TOKEN, TRACING_OFF),
+    "download, tracing on": (_CALL_WITHOUT_TOKEN, TRACING_ON),
+}
 
-@pytest.mark.parametrize("env", [TRACING_ON, TRACING_OFF], ids=["tracing on", "tracing off"])
-def test_a_handler_answers_the_same_with_and_without_tracing(env: dict[str, str]) -> None:
-    status, code, traced = json.loads(_run(_CALL_WITHOUT_TOKEN, env))
-    assert (status, code) == (401, "unauthenticated")
-    assert traced is (env is TRACING_ON)
+
+@pytest.fixture(scope="module")
+def probed() -> dict[str, Any]:
+    """Every probe's last line of output, the interpreters started side by side."""
+    running = {
+        name: subprocess.Popen(  # noqa: S603 (our own interpreter and module)
+            [sys.executable, "-c", probe],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={"PATH": "", "PYTHONPATH": str(REPO), **env},
+        )
+        for name, (probe, env) in _PROBES.items()
+    }
+    answers = {}
+    for name, process in running.items():
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+        answers[name] = json.loads(out.strip().splitlines()[-1])
+    return answers
+
+
+@pytest.mark.parametrize("function", ["search", "download", "verify"])
+def test_search_download_and_verify_import_neither_the_renderer_nor_idempotency(
+    probed: dict[str, Any], function: str
+) -> None:
+    assert {name: probed[function][name] for name in HEAVY} == dict.fromkeys(HEAVY, False)
+
+
+def test_submit_imports_idempotency_but_not_the_renderer(probed: dict[str, Any]) -> None:
+    assert probed["submit"]["aws_lambda_powertools.utilities.idempotency"]
+    assert not probed["submit"]["reportlab"]
+
+
+def test_render_imports_the_renderer(probed: dict[str, Any]) -> None:
+    assert probed["render"]["reportlab"]
+
+
+@pytest.mark.parametrize("function", _FUNCTIONS)
+def test_no_function_imports_the_xray_sdk_in_a_lambda_with_tracing_off(
+    probed: dict[str, Any], function: str
+) -> None:
+    assert not probed[function]["aws_xray_sdk"]
+
+
+def test_a_function_with_tracing_on_imports_the_xray_sdk(probed: dict[str, Any]) -> None:
+    assert probed["download, tracing on"]["aws_xray_sdk"]
+
+
+@pytest.mark.parametrize("probe", ["download", "download, tracing on"])
+def test_a_handler_answers_the_same_with_and_without_tracing(
+    probed: dict[str, Any], probe: str
+) -> None:
+    assert (probed[probe]["status"], probed[probe]["code"]) == (401, "unauthenticated")

@@ -163,12 +163,12 @@ def test_the_generated_data_passes_the_importers_checks(demo: Dataset, tmp_path:
 
 
 def test_a_benchmark_set_has_one_organisation_of_exactly_the_size_asked(tmp_path: Path) -> None:
-    dataset = benchmark_dataset(total=12_000, big_org_holders=2_000, today=TODAY)
+    dataset = benchmark_dataset(total=3_000, big_org_holders=600, today=TODAY)
     counts = registered_at(dataset)
 
-    assert len(dataset.holders) == 12_000
-    assert counts[KEIRA_BHV] == 2_000
-    assert max(n for o, n in counts.items() if o != KEIRA_BHV) < 2_000
+    assert len(dataset.holders) == 3_000
+    assert counts[KEIRA_BHV] == 600
+    assert max(n for o, n in counts.items() if o != KEIRA_BHV) < 600
     assert sorted(
         r.qualification_number for r in rows_for(dataset)[KEIRA_BHV] if "EX45465" in r.exam_numbers
     ) == [

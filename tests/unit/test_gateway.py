@@ -3,151 +3,37 @@
 from __future__ import annotations
 
 import base64
-import http.client
 import importlib.util
 import json
-import socket
-import threading
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import jwt
 import pytest
-from cryptography.hazmat.primitives.asymmetric import rsa
 
-from infra.local.gateway.authorizer import CognitoTokenVerifier, claims_as_api_gateway_passes_them
-from infra.local.gateway.lambda_runtime import LocalFunction
+from infra.local.gateway.authorizer import claims_as_api_gateway_passes_them
 from infra.local.gateway.messages import HttpRequest
-from infra.local.gateway.pipeline import Gateway
 from infra.local.gateway.responses import GatewayResponse, GatewayResponses
 from infra.local.gateway.routing import Route, find_route
-from infra.local.gateway.server import MAX_BODY_BYTES, GatewayServer
-from infra.local.gateway.template import FunctionSpec, SamTemplate, TemplateError
-
-REGION = "eu-west-1"
-POOL = "eu-west-1_TestPool"
-CLIENT = "test-app-client"
-ISSUER = f"https://cognito-idp.{REGION}.amazonaws.com/{POOL}"
-NOW = datetime(2026, 11, 28, 16, 20, 3, tzinfo=UTC)
-SUB = "11111111-1111-4111-8111-111111111111"
-CONFIG = {
-    "region": REGION,
-    "userPoolId": POOL,
-    "userPoolClientId": CLIENT,
-    "cognitoEndpoint": "http://127.0.0.1:5000",
-    "apiBaseUrl": "http://127.0.0.1:3000/api",
-}
-
-# The deployed API's own answers: the local gateway answers with the same ones.
-RESPONSES = SamTemplate.load().gateway_responses
-UNAUTHENTICATED = {
-    "message": "Sign in first: this request carries no valid ID token.",
-    "code": "unauthenticated",
-}
-NO_ROUTE = {"message": "Missing Authentication Token", "code": "route_not_found"}
-
-POOL_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-OTHER_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
-def _jwks() -> dict[str, Any]:
-    public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(POOL_KEY.public_key()))
-    return {"keys": [{**public, "kid": "pool-key", "alg": "RS256", "use": "sig"}]}
-
-
-def id_token(*, key: Any = POOL_KEY, kid: str = "pool-key", **overrides: Any) -> str:
-    now = int(time.time())
-    claims = {
-        "sub": SUB,
-        "email_verified": True,
-        "iss": ISSUER,
-        "cognito:username": SUB,
-        "aud": CLIENT,
-        "token_use": "id",
-        "auth_time": now,
-        "iat": now,
-        "exp": now + 3600,
-        "email": "contact@keira-bhv.example",
-        **overrides,
-    }
-    return jwt.encode(
-        {k: v for k, v in claims.items() if v is not None},
-        key,
-        algorithm="RS256",
-        headers={"kid": kid},
-    )
-
-
-class Recorder:
-    """A handler that remembers what Lambda gave it and answers what it is told to."""
-
-    def __init__(self, answer: Any = None) -> None:
-        self.events: list[dict[str, Any]] = []
-        self.contexts: list[Any] = []
-        self.answer = answer or {
-            "statusCode": 200,
-            "headers": {"Content-Type": "application/json"},
-            "body": json.dumps({"ok": True}),
-            "isBase64Encoded": False,
-        }
-
-    def __call__(self, event: dict[str, Any], context: Any) -> Any:
-        self.events.append(event)
-        self.contexts.append(context)
-        if isinstance(self.answer, Exception):
-            raise self.answer
-        return self.answer
-
-
-def _function(handler: Recorder, name: str = "SearchFunction") -> LocalFunction:
-    spec = FunctionSpec(
-        logical_id=name,
-        name=name,
-        module="functions.search.app",
-        attribute="handler",
-        memory_mb=512,
-        timeout_s=15,
-    )
-    return LocalFunction(spec, region=REGION, handler=handler)
-
-
-def _gateway(handler: Recorder, log: list[str] | None = None) -> Gateway:
-    function = _function(handler)
-    routes = [
-        Route("GET", "/me", function, authorized=True),
-        Route("GET", "/holders", function, authorized=True),
-        Route("GET", "/holders/{qualificationNumber}", function, authorized=True),
-        Route("POST", "/requests", function, authorized=True),
-        Route("GET", "/requests/{id}", function, authorized=True),
-        Route("GET", "/requests/{id}/download", function, authorized=True),
-        Route("GET", "/open", function, authorized=False),
-    ]
-    verifier = CognitoTokenVerifier(
-        jwks=_jwks(), region=REGION, user_pool_id=POOL, client_id=CLIENT
-    )
-    sink = log if log is not None else []
-    return Gateway(
-        routes=routes,
-        verifier=verifier,
-        responses=RESPONSES,
-        client_config=CONFIG,
-        log=sink.append,
-        clock=lambda: NOW,
-    )
-
-
-def _get(gateway: Gateway, target: str, token: str | None = None) -> tuple[int, Any]:
-    headers = [("Host", "127.0.0.1:3000"), ("User-Agent", "pytest")]
-    if token is not None:
-        headers.append(("Authorization", token))
-    response = gateway.handle(HttpRequest("GET", target, headers))
-    return response.status, json.loads(response.body) if response.body else None
-
+from infra.local.gateway.template import SamTemplate, TemplateError
+from tests.local_gateway import (
+    CLIENT,
+    CONFIG,
+    ISSUER,
+    NO_ROUTE,
+    NOW,
+    OTHER_KEY,
+    REGION,
+    RESPONSES,
+    SUB,
+    UNAUTHENTICATED,
+    Recorder,
+    gateway_for,
+    get,
+    id_token,
+    local_function,
+)
 
 # --- the template ------------------------------------------------------------------------------
 
@@ -252,7 +138,7 @@ def test_every_function_of_the_real_template_names_an_importable_handler() -> No
 
 
 def test_a_literal_segment_wins_over_a_path_parameter() -> None:
-    function = _function(Recorder())
+    function = local_function(Recorder())
     routes = [
         Route("GET", "/requests/{id}", function, authorized=True),
         Route("GET", "/requests/latest", function, authorized=True),
@@ -267,7 +153,7 @@ def test_a_literal_segment_wins_over_a_path_parameter() -> None:
 
 
 def test_the_path_chooses_the_resource_before_the_method_does() -> None:
-    function = _function(Recorder())
+    function = local_function(Recorder())
     routes = [
         Route("GET", "/requests/{id}", function, authorized=True),
         Route("POST", "/requests/preview", function, authorized=True),
@@ -291,7 +177,7 @@ def test_the_path_chooses_the_resource_before_the_method_does() -> None:
 def test_an_undeclared_route_is_api_gateways_403_in_json(method: str, target: str) -> None:
     handler = Recorder()
 
-    response = _gateway(handler).handle(HttpRequest(method, target, []))
+    response = gateway_for(handler).handle(HttpRequest(method, target, []))
 
     assert response.status == 403
     assert json.loads(response.body) == NO_ROUTE
@@ -300,7 +186,7 @@ def test_an_undeclared_route_is_api_gateways_403_in_json(method: str, target: st
 
 
 def test_config_json_needs_no_token() -> None:
-    assert _get(_gateway(Recorder()), "/config.json") == (200, CONFIG)
+    assert get(gateway_for(Recorder()), "/config.json") == (200, CONFIG)
 
 
 # --- the authorizer ----------------------------------------------------------------------------
@@ -328,7 +214,7 @@ REFUSED = {
 def test_the_authorizer_refuses_a_bad_token_before_the_handler_runs(kind: str) -> None:
     handler = Recorder()
 
-    status, body = _get(_gateway(handler), "/api/me", REFUSED[kind])
+    status, body = get(gateway_for(handler), "/api/me", REFUSED[kind])
 
     assert (status, body) == (401, UNAUTHENTICATED)
     assert handler.events == []
@@ -341,7 +227,7 @@ def test_an_expired_token_is_refused_as_the_cognito_authorizer_refuses_it() -> N
     now = int(time.time())
     expired = id_token(iat=now - 7200, auth_time=now - 7200, exp=now - 1)
 
-    status, body = _get(_gateway(handler), "/api/me", expired)
+    status, body = get(gateway_for(handler), "/api/me", expired)
 
     assert (status, body) == (401, UNAUTHENTICATED)
     assert handler.events == []
@@ -351,7 +237,7 @@ def test_an_expired_token_is_refused_as_the_cognito_authorizer_refuses_it() -> N
 def test_the_id_token_is_accepted_raw_or_after_bearer(prefix: str) -> None:
     handler = Recorder()
 
-    status, _ = _get(_gateway(handler), "/api/me", prefix + id_token())
+    status, _ = get(gateway_for(handler), "/api/me", prefix + id_token())
 
     assert status == 200
     assert handler.events[0]["requestContext"]["authorizer"]["claims"]["sub"] == SUB
@@ -360,9 +246,9 @@ def test_the_id_token_is_accepted_raw_or_after_bearer(prefix: str) -> None:
 def test_a_route_without_authorizer_gets_no_claims() -> None:
     handler = Recorder()
 
-    status, _ = _get(_gateway(handler), "/open")
+    status, _ = get(gateway_for(handler), "/open")
     assert status == 403  # outside /api
-    status, _ = _get(_gateway(handler), "/api/open")
+    status, _ = get(gateway_for(handler), "/api/open")
 
     assert status == 200
     assert "authorizer" not in handler.events[0]["requestContext"]
@@ -372,7 +258,7 @@ def test_a_route_without_authorizer_ignores_whatever_authorization_it_is_sent() 
     # API Gateway checks no token on an Authorizer: NONE route, not even a broken one.
     handler = Recorder()
 
-    status, _ = _get(_gateway(handler), "/api/open", "Bearer not-a-token")
+    status, _ = get(gateway_for(handler), "/api/open", "Bearer not-a-token")
 
     assert status == 200
     assert "authorizer" not in handler.events[0]["requestContext"]
@@ -405,8 +291,8 @@ def test_the_handler_gets_the_rest_proxy_event() -> None:
     handler = Recorder()
     token = id_token()
 
-    status, _ = _get(
-        _gateway(handler), "/api/holders/73029884?organisation=keira-bhv&q=a&q=b&empty=", token
+    status, _ = get(
+        gateway_for(handler), "/api/holders/73029884?organisation=keira-bhv&q=a&q=b&empty=", token
     )
 
     assert status == 200
@@ -448,7 +334,7 @@ def test_the_handler_gets_the_rest_proxy_event() -> None:
 def test_a_request_without_query_or_path_parameters_has_nulls() -> None:
     handler = Recorder()
 
-    _get(_gateway(handler), "/api/me", id_token())
+    get(gateway_for(handler), "/api/me", id_token())
 
     event = handler.events[0]
     assert event["queryStringParameters"] is None
@@ -460,7 +346,7 @@ def test_a_post_body_reaches_the_handler_as_text() -> None:
     handler = Recorder({"statusCode": 202, "body": '{"id": "x"}'})
     body = json.dumps({"organisation": "keira-bhv", "reference": "Zoë"}).encode()
 
-    response = _gateway(handler).handle(
+    response = gateway_for(handler).handle(
         HttpRequest("POST", "/api/requests", [("Authorization", id_token())], body)
     )
 
@@ -474,7 +360,7 @@ def test_a_post_body_reaches_the_handler_as_text() -> None:
 def test_the_handler_gets_a_lambda_context() -> None:
     handler = Recorder()
 
-    _get(_gateway(handler), "/api/me", id_token())
+    get(gateway_for(handler), "/api/me", id_token())
 
     context = handler.contexts[0]
     assert context.function_name == "SearchFunction"
@@ -495,7 +381,7 @@ def test_the_handlers_headers_and_base64_body_reach_the_client() -> None:
         }
     )
 
-    response = _gateway(handler).handle(
+    response = gateway_for(handler).handle(
         HttpRequest("GET", "/api/me", [("Authorization", id_token())])
     )
 
@@ -511,7 +397,7 @@ def test_the_handlers_headers_and_base64_body_reach_the_client() -> None:
 def test_a_crashing_or_malformed_handler_is_a_502_without_details(answer: Any) -> None:
     log: list[str] = []
 
-    status, body = _get(_gateway(Recorder(answer), log), "/api/me", id_token())
+    status, body = get(gateway_for(Recorder(answer), log), "/api/me", id_token())
 
     assert (status, body) == (
         502,
@@ -663,123 +549,3 @@ def test_a_gateway_response_renders_the_message_as_api_gateway_substitutes_it() 
         "message": 'Bad "request" \\ here',
         "detail": 'Bad "request" \\ here',
     }
-
-
-# --- over HTTP ---------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def served() -> Iterator[tuple[GatewayServer, list[str]]]:
-    lines: list[str] = []
-    server = GatewayServer(("127.0.0.1", 0), responses=RESPONSES, log=lines.append)
-    server.gateway = _gateway(Recorder())
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server, lines
-    server.shutdown()
-    server.server_close()
-
-
-def test_the_server_answers_over_http_and_logs_one_line_per_request(
-    served: tuple[GatewayServer, list[str]],
-) -> None:
-    server, lines = served
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{server.port}/api/me?x=1", headers={"Authorization": id_token()}
-    )
-
-    with urllib.request.urlopen(request, timeout=5) as answer:  # noqa: S310
-        assert answer.status == 200
-        assert json.load(answer) == {"ok": True}
-    with pytest.raises(urllib.error.HTTPError) as refused:
-        urllib.request.urlopen(f"http://127.0.0.1:{server.port}/api/me", timeout=5)
-    assert refused.value.code == 401
-    refused.value.close()
-    # The line is written once the answer is sent, so it may trail the client by a moment.
-    deadline = time.monotonic() + 5
-    while len(lines) < 2 and time.monotonic() < deadline:
-        time.sleep(0.01)
-
-    assert len(lines) == 2
-    method, path, status, elapsed, unit = lines[0].split()
-    assert (method, path, status, unit) == ("GET", "/api/me", "200", "ms")
-    assert elapsed.isdigit()
-    assert lines[1].startswith("GET /api/me 401 ")
-
-
-def test_a_taken_port_fails_when_the_server_is_made(
-    served: tuple[GatewayServer, list[str]],
-) -> None:
-    server, _ = served
-
-    with pytest.raises(OSError, match="in use") as taken:
-        GatewayServer(("127.0.0.1", server.port), responses=RESPONSES)
-
-    assert isinstance(taken.value, OSError)
-
-
-def _raw(port: int, request: bytes) -> tuple[int, str | None, Any]:
-    """(status, Content-Type, JSON body) of bytes sent as they are, past any client's checks."""
-    with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
-        connection.sendall(request)
-        answer = http.client.HTTPResponse(connection)
-        answer.begin()
-        with answer:
-            return answer.status, answer.getheader("Content-Type"), json.loads(answer.read())
-
-
-@pytest.mark.parametrize(
-    ("request_line", "status"),
-    [
-        (b"GET /api/me?q=" + b"a" * 70_000 + b" HTTP/1.1", 414),
-        (b"GET /api/me?q=a b HTTP/1.1", 400),
-        (b"GET /api/holders/caf\xc3\xa9 HTTP/1.1", 400),
-        (b"GET /api/me\x01 HTTP/1.1", 400),
-        (b"GET /api/me HTTP/2.0", 505),
-        (b"GET /api/me", 400),
-    ],
-    ids=["request line over 64 KB", "space", "raw UTF-8", "control byte", "HTTP/2", "HTTP/0.9"],
-)
-def test_a_request_the_http_server_refuses_itself_is_answered_in_json(
-    served: tuple[GatewayServer, list[str]], request_line: bytes, status: int
-) -> None:
-    server, _ = served
-
-    answer = _raw(server.port, request_line + b"\r\nHost: localhost\r\n\r\n")
-
-    assert answer[:2] == (status, "application/json")
-    assert set(answer[2]) == {"message", "code"}
-    assert answer[2]["code"] == ("internal_error" if status >= 500 else "bad_request")
-
-
-def test_too_many_headers_are_answered_in_json(served: tuple[GatewayServer, list[str]]) -> None:
-    server, _ = served
-    headers = b"".join(b"X-%d: 1\r\n" % n for n in range(120))
-
-    status, content_type, body = _raw(server.port, b"GET /api/me HTTP/1.1\r\n" + headers + b"\r\n")
-
-    assert (status, content_type, body["code"]) == (431, "application/json", "bad_request")
-
-
-def test_a_body_over_api_gateways_10_mb_is_refused_before_it_is_read(
-    served: tuple[GatewayServer, list[str]],
-) -> None:
-    server, _ = served
-    request = (
-        b"POST /api/requests HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-        b"Content-Length: %d\r\n\r\n" % (MAX_BODY_BYTES + 1)
-    )
-
-    status, content_type, body = _raw(server.port, request)
-
-    assert (status, content_type, body["code"]) == (413, "application/json", "request_too_large")
-
-
-def test_a_method_no_route_declares_is_api_gateways_403_not_a_501(
-    served: tuple[GatewayServer, list[str]],
-) -> None:
-    server, _ = served
-
-    answer = _raw(server.port, b"TRACE /api/me HTTP/1.1\r\nHost: localhost\r\n\r\n")
-
-    assert answer == (403, "application/json", NO_ROUTE)

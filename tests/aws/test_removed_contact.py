@@ -12,8 +12,8 @@ from functions.download.app import handler as download_handler
 from functions.search.app import handler as search_handler
 from functions.submit.app import handler as submit_handler
 from pasjes.logic.render import render_request
+from tests.aws.test_requests_api import remove_from_keira
 from tests.conftest import CONTACT, KEIRA, api_event, call
-from tests.handlers.test_requests_api import remove_from_keira
 
 BODY = {"organisation": KEIRA.id, "qualificationNumbers": ["73029884"]}
 KEIRA_ONLY = {"organisation": KEIRA.id}

@@ -9,6 +9,7 @@ from pathlib import Path
 import boto3
 import pytest
 
+from infra.local.provision import create_verified_user
 from infra.ops.dataset import Dataset, DatasetError, write_folder
 from infra.ops.demo_data import DEMO_USERS, KEIRA_BHV, generate
 from infra.ops.importer import UnknownContact, load, main
@@ -39,18 +40,7 @@ def user_pool(emails: list[str]) -> tuple[str, dict[str, str]]:
     """A Cognito user pool with a user per email; returns its id and each email's sub."""
     cognito = boto3.client("cognito-idp", region_name=REGION)
     pool_id = cognito.create_user_pool(PoolName="pasjes")["UserPool"]["Id"]
-    subs = {}
-    for email in emails:
-        user = cognito.admin_create_user(
-            UserPoolId=pool_id,
-            Username=email,
-            UserAttributes=[
-                {"Name": "email", "Value": email},
-                {"Name": "email_verified", "Value": "true"},
-            ],
-            MessageAction="SUPPRESS",
-        )["User"]
-        subs[email] = next(a["Value"] for a in user["Attributes"] if a["Name"] == "sub")
+    subs = {email: create_verified_user(cognito, pool_id, email) for email in emails}
     return pool_id, subs
 
 

@@ -31,8 +31,8 @@ from pasjes.domain import Pass, RequestStatus
 from pasjes.logic.render import FAILED_REASON, render_request
 from pasjes.render.archive import build_zip
 from pasjes.settings import get_settings
+from tests.aws.test_render import submitted, zip_count
 from tests.conftest import REGION, RenderQueues, api_event, call
-from tests.handlers.test_render import submitted, zip_count
 
 
 class _S3Unreachable:

@@ -28,7 +28,7 @@ from infra.local import provision as local
 from infra.ops.dataset import Dataset, write_folder
 from infra.ops.demo_data import KEIRA_BHV, generate
 from pasjes.domain import Holder
-from tests.e2e.stack import CONTACT, MANUAL_EXAM_HOLDERS, REPO, StackClient, StackProcess
+from tests.stack.harness import CONTACT, MANUAL_EXAM_HOLDERS, REPO, StackClient, StackProcess
 from tests.verification_helpers import qr_codes_on
 
 IMPORT_SECONDS = 120

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from bench.fuzz import fuzz
-from tests.e2e.stack import COLLEAGUE, StackClient
+from tests.stack.harness import COLLEAGUE, StackClient
 
 # About 550 requests in about 50 s on the 2-core machine; a fixed seed makes a failure replayable.
 SHORT_RUN_EXAMPLES = 10

@@ -6,7 +6,7 @@ import boto3
 
 from infra.local.gateway.template import SamTemplate
 from infra.local.provision import BUCKET, PASSES_BUCKET_RESOURCE, REGION
-from tests.e2e.stack import StackClient
+from tests.stack.harness import StackClient
 
 
 def test_the_local_passes_bucket_expires_zips_as_the_templates_bucket_does(

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.stack import StackClient, StackProcess, running_stack
+from tests.stack.harness import StackClient, StackProcess, running_stack
 
 
 @pytest.fixture(scope="session")

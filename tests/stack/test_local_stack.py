@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from moto.utilities.utils import load_resource
 
 from infra.local.gateway.template import SamTemplate
-from tests.e2e.stack import (
+from tests.stack.harness import (
     COLLEAGUE,
     CONTACT,
     MANUAL_EXAM_HOLDERS,
@@ -274,7 +274,7 @@ def test_the_matrix_covers_every_endpoint_of_the_template() -> None:
         for event in function.api_events
     }
 
-    # The public check takes no token at all: tests/handlers/test_verify_api.py covers it.
+    # The public check takes no token at all: tests/aws/test_verify_api.py covers it.
     assert declared - {("GET", "/verify/{code}")} == set(ENDPOINTS)
 
 

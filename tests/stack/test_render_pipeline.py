@@ -8,7 +8,7 @@ import zipfile
 
 from pypdf import PdfReader
 
-from tests.e2e.stack import COLLEAGUE, CONTACT, MANUAL_EXAM_HOLDERS, STRANGER, StackClient
+from tests.stack.harness import COLLEAGUE, CONTACT, MANUAL_EXAM_HOLDERS, STRANGER, StackClient
 
 
 def test_a_contact_downloads_the_passes_of_the_manuals_exam_and_nobody_else_can(

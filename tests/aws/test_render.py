@@ -25,8 +25,8 @@ from pasjes.logic.render import FAILED_REASON, render_request
 from pasjes.logic.verification import VerificationKeys, code_for
 from pasjes.render.archive import build_zip
 from pasjes.settings import get_settings
+from tests.aws.test_verify_api import verification_keys
 from tests.conftest import EVENTS, KEIRA, FakeContext, api_event, call
-from tests.handlers.test_verify_api import verification_keys
 
 __all__ = ["verification_keys"]  # the fixture, for pytest
 
