@@ -16,6 +16,7 @@ from typing import Any
 import boto3
 import pytest
 from aws_lambda_powertools.utilities.parameters import clear_caches
+from aws_lambda_powertools.utilities.typing import LambdaContext
 from moto import mock_aws
 from moto.core.botocore_stubber import BotocoreStubber
 from moto.dynamodb.models import DynamoDBBackend
@@ -316,13 +317,17 @@ def api_event(
     return event
 
 
-class FakeContext:
-    function_name = "pasjes-test"
-    memory_limit_in_mb = 256
-    invoked_function_arn = "arn:aws:lambda:eu-west-1:123456789012:function:pasjes-test"
-    aws_request_id = "c6af9ac6-7b61-11e6-9a41-93e812345678"
+class FakeContext(LambdaContext):
+    """What the Lambda runtime hands a handler, for a call made by a test."""
 
-    def get_remaining_time_in_millis(self) -> int:
+    def __init__(self) -> None:
+        self._function_name = "pasjes-test"
+        self._memory_limit_in_mb = 256
+        self._invoked_function_arn = "arn:aws:lambda:eu-west-1:123456789012:function:pasjes-test"
+        self._aws_request_id = "c6af9ac6-7b61-11e6-9a41-93e812345678"
+
+    @staticmethod
+    def get_remaining_time_in_millis() -> int:
         return 30_000
 
 

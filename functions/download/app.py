@@ -4,20 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from pasjes import tracing
-from pasjes.api import current_caller, make_resolver, reject_unknown_parameters, resolve
+from pasjes.api import api_entry, current_caller, make_resolver, reject_unknown_parameters, resolve
 from pasjes.api_models.common import RequestId
 from pasjes.api_models.pass_requests import Download, RequestList, RequestOut
 from pasjes.logic.download import download_link, my_request, my_requests
 
-logger = Logger()
-metrics = Metrics()
 router = Router()
 
 RequestIdParam = Annotated[RequestId, Path(alias="id")]
@@ -41,14 +36,9 @@ def get_download(request_id: RequestIdParam) -> Download:
     return download_link(request_id, current_caller(router).sub)
 
 
-app = make_resolver()
-app.include_router(router)
+app = make_resolver(router)
 
 
-@logger.inject_lambda_context(
-    correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True
-)
-@tracing.capture_lambda_handler
-@metrics.log_metrics
+@api_entry
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return resolve(app, event, context)

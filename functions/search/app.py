@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from pasjes import tracing
-from pasjes.api import current_caller, make_resolver, reject_unknown_parameters, resolve
+from pasjes.api import api_entry, current_caller, make_resolver, reject_unknown_parameters, resolve
 from pasjes.api_models.common import (
     Code,
     IsoDate,
@@ -24,8 +21,6 @@ from pasjes.domain import SortKey, SortOrder
 from pasjes.logic.holders import exam_types, holder_details, holder_list, me
 from pasjes.logic.search import HolderSearch
 
-logger = Logger()
-metrics = Metrics()
 router = Router()
 
 OrganisationParam = Annotated[
@@ -119,14 +114,9 @@ def get_holder(
     return holder_details(current_caller(router).sub, organisation, qualification_number)
 
 
-app = make_resolver()
-app.include_router(router)
+app = make_resolver(router)
 
 
-@logger.inject_lambda_context(
-    correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True
-)
-@tracing.capture_lambda_handler
-@metrics.log_metrics
+@api_entry
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return resolve(app, event, context, needs=("cursor_secret_name",))

@@ -10,12 +10,10 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from pasjes import tracing
-from pasjes.api import current_caller, make_resolver, reject_unknown_parameters, resolve
+from pasjes.api import api_entry, current_caller, make_resolver, reject_unknown_parameters, resolve
 from pasjes.api_models.pass_requests import (
     PreviewOut,
     PreviewRequestBody,
@@ -71,15 +69,10 @@ def post_request_preview(body: Annotated[PreviewRequestBody, Body()]) -> Preview
     return preview(owner_sub=current_caller(router).sub, body=body)
 
 
-app = make_resolver()
-app.include_router(router)
+app = make_resolver(router)
 
 
-@logger.inject_lambda_context(
-    correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True
-)
-@tracing.capture_lambda_handler
-@metrics.log_metrics
+@api_entry
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     idempotency_config.register_lambda_context(context)
     return resolve(app, event, context, needs=("render_queue_url",))

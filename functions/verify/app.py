@@ -15,12 +15,11 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from pasjes import audit, tracing
-from pasjes.api import make_resolver, reject_unknown_parameters
+from pasjes import audit
+from pasjes.api import api_entry, make_resolver, reject_unknown_parameters
 from pasjes.api_models.verification import Verification
 from pasjes.dal import holders
 from pasjes.domain import Holder
@@ -68,15 +67,10 @@ def get_verification(
     )
 
 
-app = make_resolver()
-app.include_router(router)
+app = make_resolver(router)
 
 
-@logger.inject_lambda_context(
-    correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True
-)
-@tracing.capture_lambda_handler
-@metrics.log_metrics
+@api_entry
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     # Validated on the first call (not at import); a missing key secret is the route's 503.
     get_settings()

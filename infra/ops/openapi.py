@@ -55,7 +55,7 @@ _ERRORS = {
 # and a throttled table is a 503.
 _EVERY_OPERATION = ["400", "401", "403", "414", "429", "503"]
 # Public operations: no token needed. (They keep the 401 of the list above, which they never
-# send, while tests/handlers/test_api_hygiene.py expects it on every operation.)
+# send, while tests/aws/test_api_hygiene.py expects it on every operation.)
 _PUBLIC = {("/verify/{code}", "get")}
 # Beyond those.
 _OPERATION_ERRORS = {
@@ -135,9 +135,7 @@ def _not_nullable(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def openapi_document() -> str:
-    api = make_resolver()
-    for router in (search_routes, submit_routes, download_routes, verify_routes):
-        api.include_router(router)
+    api = make_resolver(search_routes, submit_routes, download_routes, verify_routes)
     generated = api.get_openapi_json_schema(
         title="Pasjesportaal API",
         version="1.0.0",

@@ -7,22 +7,24 @@ errors into responses, so a route never catches anything itself.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
-from aws_lambda_powertools.event_handler.api_gateway import BaseRouter
+from aws_lambda_powertools.event_handler.api_gateway import BaseRouter, Router
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
 )
+from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 from botocore.exceptions import ClientError
 
+from pasjes import tracing
 from pasjes.errors import (
     InvalidBody,
     InvalidParameter,
@@ -36,6 +38,8 @@ from pasjes.settings import get_settings
 from pasjes.text import safe_echo
 
 logger = Logger()
+_metrics = Metrics()
+F = TypeVar("F", bound=Callable[..., Any])
 # Our bodies are small: 10,000 qualification numbers (a preview of a whole organisation) are
 # about 110 KB.
 MAX_BODY_CHARACTERS = 256 * 1024
@@ -128,8 +132,11 @@ def _parse_body(text: str) -> Any:
         raise InvalidBody("The request body is not JSON of the expected shape.") from error
 
 
-def make_resolver() -> APIGatewayRestResolver:
+def make_resolver(*routers: Router) -> APIGatewayRestResolver:
+    """A resolver for the routes of `routers`, with every error mapped to HTTP."""
     app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=_parse_body)
+    for router in routers:
+        app.include_router(router)
 
     @app.exception_handler(PortalError)
     def portal_error(error: PortalError) -> Response[dict[str, Any]]:
@@ -162,6 +169,22 @@ def make_resolver() -> APIGatewayRestResolver:
         )
 
     return app
+
+
+def api_entry(handler: F) -> F:
+    """An API function's Lambda handler as every one is wrapped: logs carry the Lambda context and
+    API Gateway's request id as correlation id (none left over from the previous call), the
+    handler is traced when tracing is on, and the call's metrics are flushed when it returns.
+    (Powertools' Logger and Metrics instances of one service share their keys and metrics, so
+    what a route adds through its module's own instances is flushed here.)"""
+    metered = _metrics.log_metrics(handler)
+    traced = tracing.capture_lambda_handler(metered)
+    return cast(
+        F,
+        logger.inject_lambda_context(
+            correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True
+        )(traced),
+    )
 
 
 def resolve(
