@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pasjes import coldstart  # isort: skip (first: it pauses the collector for the imports below)
+
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -42,3 +44,6 @@ app = make_resolver(router)
 @api_entry
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return resolve(app, event, context)
+
+
+coldstart.finished()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pasjes import coldstart  # isort: skip (first: it pauses the collector for the imports below)
+
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
@@ -45,3 +47,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailure
     return process_partial_response(
         event=event, record_handler=record_handler, processor=processor, context=context
     )
+
+
+coldstart.finished()

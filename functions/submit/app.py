@@ -3,6 +3,8 @@ preview what a selection would make."""
 
 from __future__ import annotations
 
+from pasjes import coldstart  # isort: skip (first: it pauses the collector for the imports below)
+
 from http import HTTPStatus
 from typing import Annotated, Any
 
@@ -76,3 +78,6 @@ app = make_resolver(router)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     idempotency_config.register_lambda_context(context)
     return resolve(app, event, context, needs=("render_queue_url",))
+
+
+coldstart.finished()

@@ -8,6 +8,8 @@ pasjes.logic.verification).
 
 from __future__ import annotations
 
+from pasjes import coldstart  # isort: skip (first: it pauses the collector for the imports below)
+
 from http import HTTPStatus
 from typing import Annotated, Any
 
@@ -76,3 +78,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     get_settings()
     # Public: resolved without pasjes.api.resolve, which answers 401 to a caller without claims.
     return app.resolve(event, context)
+
+
+coldstart.finished()

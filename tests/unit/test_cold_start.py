@@ -50,10 +50,14 @@ _FUNCTIONS = ("search", "submit", "download", "verify", "render")
 
 
 def _imports(module: str) -> str:
-    return f"import json, sys; import {module}; print(json.dumps({_HEAVY_IMPORTED}))"
+    return f"import json, sys; import {module}; print(json.dumps({{{_HEAVY_IMPORTED}}}))"
 
 
-_HEAVY_IMPORTED = f"{{name: name in sys.modules for name in {HEAVY!r}}}"
+# What a probe reports, as the items of a dict: which heavy modules it imported, and the collector.
+_HEAVY_IMPORTED = (
+    f"**{{name: name in sys.modules for name in {HEAVY!r}}}, "
+    "'collecting': __import__('gc').isenabled(), 'frozen': __import__('gc').get_freeze_count()"
+)
 # download's handler called without a token: its answer, and what the call imported.
 _CALL_WITHOUT_TOKEN = (
     "import json, sys; from functions.download import app; "
@@ -64,7 +68,7 @@ _CALL_WITHOUT_TOKEN = (
     "answer = app.handler({'httpMethod': 'GET', 'path': '/requests', 'resource': '/requests', "
     "'headers': {}, 'requestContext': {'requestId': 'a-1'}}, context); "
     "print(json.dumps({'status': answer['statusCode'], "
-    f"'code': json.loads(answer['body'])['code'], **{_HEAVY_IMPORTED}}}))"
+    f"'code': json.loads(answer['body'])['code'], {_HEAVY_IMPORTED}}}))"
 )
 
 # Each probe needs an interpreter of its own (a fresh sys.modules, as a new container has).
@@ -129,3 +133,12 @@ def test_a_handler_answers_the_same_with_and_without_tracing(
     probed: dict[str, Any], probe: str
 ) -> None:
     assert (probed[probe]["status"], probed[probe]["code"]) == (401, "unauthenticated")
+
+
+@pytest.mark.parametrize("function", _FUNCTIONS)
+def test_a_functions_import_leaves_the_collector_running_with_its_modules_frozen(
+    probed: dict[str, Any], function: str
+) -> None:
+    assert probed[function]["collecting"]
+    # Everything imported is out of later collections' way: tens of thousands of objects.
+    assert probed[function]["frozen"] > 10_000

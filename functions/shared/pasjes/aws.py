@@ -5,9 +5,6 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
-import boto3
-from botocore.config import Config
-
 from pasjes.settings import get_settings
 
 if TYPE_CHECKING:
@@ -15,13 +12,23 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
 
 
+# boto3 is imported by the first call that needs a client, not at import: pynamodb needs only
+# botocore, and boto3's own import (about a quarter of botocore's) is paid by the routes that
+# send or sign something (a download link, a submit), not by a list or a preview.
+
+
 @cache
 def sqs_client() -> SQSClient:
+    import boto3
+
     return boto3.client("sqs", region_name=get_settings().region)
 
 
 @cache
 def s3_client() -> S3Client:
+    import boto3
+    from botocore.config import Config
+
     # Presigned URLs must be SigV4 and name the bucket's region.
     config = Config(signature_version="s3v4", s3={"addressing_style": "path"})
     return boto3.client("s3", region_name=get_settings().region, config=config)
