@@ -107,7 +107,8 @@ def main(argv: list[str] | None = None) -> int:
         "import boto3 (baseline)": (f"import {BASELINE}", "baseline"),
         # What pasjes.coldstart does for a function, done for boto3: the baseline's own gain.
         "boto3, collector paused": (PAUSED.format(module=BASELINE), "baseline"),
-        "libraries (see above)": (f"import {LIBRARIES}", "baseline"),
+        # As a function imports them: with the collector paused.
+        "libraries (see above)": (PAUSED.format(module=LIBRARIES), "baseline"),
         **{f"functions.{f}.app": (f"import functions.{f}.app", f) for f in functions},
     }
 

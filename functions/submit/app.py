@@ -22,7 +22,7 @@ from pasjes.api_models.pass_requests import (
     SubmitRequestBody,
     SubmittedRequest,
 )
-from pasjes.logic.submit import idempotency_config, preview, submit_idempotently
+from pasjes.logic.submit import preview, submit_idempotently
 
 logger = Logger()
 metrics = Metrics()
@@ -45,7 +45,12 @@ def post_request(
 ) -> Response[SubmittedRequest]:
     reject_unknown_parameters(router, ())
     caller = current_caller(router)
-    submitted = submit_idempotently(owner_sub=caller.sub, body=body, key=idempotency_key)
+    submitted = submit_idempotently(
+        owner_sub=caller.sub,
+        body=body,
+        key=idempotency_key,
+        lambda_context=router.lambda_context,
+    )
     metrics.add_metric(name="PassesRequested", unit=MetricUnit.Count, value=submitted.pass_count)
     return Response(
         status_code=HTTPStatus.ACCEPTED,
@@ -76,7 +81,6 @@ app = make_resolver(router)
 
 @api_entry
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    idempotency_config.register_lambda_context(context)
     return resolve(app, event, context, needs=("render_queue_url",))
 
 

@@ -12,9 +12,11 @@ import pytest
 
 from functions.download.app import handler as download_handler
 from functions.submit.app import handler as submit_handler
+from pasjes.api_models.pass_requests import SubmitRequestBody
 from pasjes.dal import contacts, holders, pass_requests, registrations
 from pasjes.domain import Holder, QualificationType
 from pasjes.logic.render import render_request
+from pasjes.logic.submit import _idempotent_submit, submit_idempotently
 from pasjes.settings import get_settings
 from tests.conftest import (
     COLLEAGUE,
@@ -22,6 +24,7 @@ from tests.conftest import (
     FUTURE,
     KEIRA,
     STRANGER,
+    FakeContext,
     api_event,
     call,
     qualification,
@@ -215,6 +218,19 @@ def test_a_retried_post_with_the_same_key_returns_the_first_request(portal: None
     assert queued_messages() == [{"requestId": first["id"]}]
     _, listed = get("/requests")
     assert [item["id"] for item in listed["items"]] == [first["id"]]
+
+
+def test_a_keyed_submit_tells_idempotency_how_long_its_lambda_may_run(portal: None) -> None:
+    # A crashed attempt then holds its key only for the function's remaining time, not a day.
+    context = FakeContext()
+    body = SubmitRequestBody.model_validate(
+        {"organisation": KEIRA.id, "qualificationNumbers": EX45465}
+    )
+
+    submit_idempotently(owner_sub=CONTACT, body=body, key="context-key-01", lambda_context=context)
+
+    _, config = _idempotent_submit()
+    assert config.lambda_context is context
 
 
 def test_reusing_a_key_for_a_different_request_is_refused(portal: None) -> None:

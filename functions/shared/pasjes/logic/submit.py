@@ -8,18 +8,9 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import cache
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyValidationError,
-)
 from botocore.config import Config
 
 from pasjes import audit
@@ -47,6 +38,10 @@ from pasjes.logic.pass_requests import (
 from pasjes.logic.preview import preview_selection, skip_reason
 from pasjes.rules import submission_quota
 from pasjes.settings import get_settings
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
 logger = Logger()
 QUEUE_FAILED_REASON = "The request could not be queued for rendering."
@@ -176,31 +171,36 @@ def submit(
 # timeout: a throttled idempotency table would end in a timeout instead of a 503.
 _THROTTLE_RETRIES = Config(retries={"mode": "legacy", "total_max_attempts": 4})
 
-# The handler registers its Lambda context here, so a crashed attempt does not block the key.
-idempotency_config = IdempotencyConfig(
-    # The caller is part of the key: one person's key never replays another's request.
-    event_key_jmespath="[sub, key]",
-    payload_validation_jmespath="body",
-    expires_after_seconds=IDEMPOTENCY_SECONDS,
-)
-
 
 @cache
-def _idempotent_submit() -> Callable[..., dict[str, Any]]:
-    """Built on first use so that importing this module reads no settings."""
+def _idempotent_submit() -> tuple[Callable[..., dict[str, Any]], IdempotencyConfig]:
+    """Built on first use, so that importing this module reads no settings, and a container
+    that only previews never imports the idempotency utility (nor the boto3 it brings)."""
+    from aws_lambda_powertools.utilities.idempotency import (
+        DynamoDBPersistenceLayer,
+        IdempotencyConfig,
+        idempotent_function,
+    )
+
+    config = IdempotencyConfig(
+        # The caller is part of the key: one person's key never replays another's request.
+        event_key_jmespath="[sub, key]",
+        payload_validation_jmespath="body",
+        expires_after_seconds=IDEMPOTENCY_SECONDS,
+    )
     persistence = DynamoDBPersistenceLayer(
         table_name=get_settings().idempotency_table, boto_config=_THROTTLE_RETRIES
     )
 
     @idempotent_function(
-        data_keyword_argument="command", persistence_store=persistence, config=idempotency_config
+        data_keyword_argument="command", persistence_store=persistence, config=config
     )
     def submit_once(*, command: dict[str, Any], send: Sender, now: Clock) -> dict[str, Any]:
         body = SubmitRequestBody.model_validate(command["body"])
         result = submit(owner_sub=command["sub"], body=body, send=send, now=now)
         return result.model_dump(mode="json", by_alias=True)
 
-    return cast(Callable[..., dict[str, Any]], submit_once)
+    return cast(Callable[..., dict[str, Any]], submit_once), config
 
 
 def submit_idempotently(
@@ -210,13 +210,23 @@ def submit_idempotently(
     key: str | None,
     send: Sender = render_queue.send,
     now: Clock = utc_now,
+    lambda_context: LambdaContext | None = None,
 ) -> SubmittedRequest:
-    """With an Idempotency-Key, a retried POST answers the first request instead of a second."""
+    """With an Idempotency-Key, a retried POST answers the first request instead of a second.
+    The Lambda context, when there is one, bounds how long a crashed attempt blocks the key."""
     if not key:
         return submit(owner_sub=owner_sub, body=body, send=send, now=now)
+    from aws_lambda_powertools.utilities.idempotency.exceptions import (
+        IdempotencyAlreadyInProgressError,
+        IdempotencyValidationError,
+    )
+
+    submit_once, config = _idempotent_submit()
+    if lambda_context is not None:
+        config.register_lambda_context(lambda_context)
     command = {"sub": owner_sub, "key": key, "body": body.model_dump(mode="json", by_alias=True)}
     try:
-        stored = _idempotent_submit()(command=command, send=send, now=now)
+        stored = submit_once(command=command, send=send, now=now)
     except IdempotencyValidationError as error:
         raise IdempotencyKeyReused() from error
     except IdempotencyAlreadyInProgressError as error:
