@@ -16,9 +16,11 @@ run: install web
 	$(PY) -m infra.local
 
 # `build`: the template must also build for the python3.13 runtime, as `sam deploy` needs.
-# The browser tier last, so pytest's summary closes the output.
+# The static checks run side by side (each one's output kept together); then the tiers, the
+# browser last, so pytest's summary closes the output.
 test: tools
-	$(MAKE) lint typecheck cfn-lint static build pytest browser
+	$(MAKE) -j3 --output-sync=target lint typecheck cfn-lint static build
+	$(MAKE) pytest browser
 
 # What the checks need, installed side by side: most of it is waiting for downloads.
 tools:
