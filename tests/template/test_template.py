@@ -481,7 +481,22 @@ def test_every_function_runs_python_313_with_the_shared_layer(template: Template
 
     layer = template["Resources"]["SharedLayer"]
     assert layer["Properties"]["ContentUri"] == "functions/shared/"
-    assert layer["Metadata"]["BuildMethod"] == "python3.13"
+    assert layer["Metadata"]["BuildMethod"] == "makefile"
+
+
+@pytest.mark.parametrize(
+    ("resource", "folder"),
+    [("SharedLayer", "functions/shared"), ("RenderFunction", "functions/render")],
+)
+def test_what_ships_dependencies_compiles_them_to_bytecode_lambda_can_use(
+    template: Template, resource: str, folder: str
+) -> None:
+    # sam dates every packaged file 1980-01-01: only hash-based .pyc files survive that.
+    assert template["Resources"][resource]["Metadata"]["BuildMethod"] == "makefile"
+    recipe = (ROOT / folder / "Makefile").read_text()
+    assert f"build-{resource}:" in recipe
+    assert "--require-hashes" in recipe
+    assert "--invalidation-mode unchecked-hash" in recipe
 
 
 def test_the_template_routes_exactly_the_api_of_the_portal(template: Template) -> None:
