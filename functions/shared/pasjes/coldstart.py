@@ -6,6 +6,10 @@ they are made (about a tenth of the import, measured in bench/coldstart.py) and 
 free. So a handler module imports this first, which pauses the collector, and calls `finished()`
 after its last line of set-up: what was imported moves to the permanent generation (gc.freeze),
 out of every later collection's way, and the collector runs as usual from then on.
+
+The pause happens once per process, at this module's first import: a Lambda container imports
+one handler. (Where several are imported in one process, as by the local stack or the tests,
+the later ones import with the collector running, which changes nothing but their speed.)
 """
 
 from __future__ import annotations
