@@ -22,7 +22,6 @@ from pasjes.domain import (
     ORGANISATION_ID_PATTERN,
     QUALIFICATION_NUMBER_PATTERN,
     REQUEST_ID_PATTERN,
-    Organisation,
 )
 from pasjes.text import ascii_digits, invisible_characters
 
@@ -91,15 +90,17 @@ SearchText = Annotated[str, StringConstraints(max_length=100), AfterValidator(as
 class ApiModel(BaseModel):
     # defer_build: a model's validator and serializer are built when first used, not at import;
     # a cold call builds the few its route needs (pydantic merges this into subclasses' configs).
+    # from_attributes: an answer whose fields are a domain object's, by the same names, is that
+    # object validated (`RequestOut.model_validate(request)`), not a copy field by field.
     model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, frozen=True, defer_build=True
+        alias_generator=to_camel,
+        populate_by_name=True,
+        frozen=True,
+        defer_build=True,
+        from_attributes=True,
     )
 
 
 class OrganisationOut(ApiModel):
     id: str
     name: str
-
-    @classmethod
-    def of(cls, organisation: Organisation) -> OrganisationOut:
-        return cls(id=organisation.id, name=organisation.name)

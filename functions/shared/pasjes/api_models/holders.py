@@ -8,7 +8,6 @@ from pydantic import Field
 
 from pasjes.api_models.common import ApiModel, OrganisationOut
 from pasjes.domain import (
-    ExamType,
     Holder,
     HolderRow,
     HolderStatus,
@@ -25,10 +24,6 @@ class Me(ApiModel):
 class ExamTypeOut(ApiModel):
     code: str
     name: str
-
-    @classmethod
-    def of(cls, exam_type: ExamType) -> ExamTypeOut:
-        return cls(code=exam_type.code, name=exam_type.name)
 
 
 class ExamTypes(ApiModel):

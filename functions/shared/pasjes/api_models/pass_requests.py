@@ -23,7 +23,7 @@ from pasjes.domain import PassRequest, QualificationType, RequestStatus, SkipRea
 from pasjes.rules import MAX_PASSES_PER_REQUEST, MAX_PREVIEW_HOLDERS
 
 if TYPE_CHECKING:
-    from pasjes.logic.preview import Preview
+    pass
 
 
 def _distinct(numbers: list[str]) -> list[str]:
@@ -137,21 +137,6 @@ class PreviewOut(ApiModel):
         )
     )
 
-    @classmethod
-    def of(cls, preview: Preview) -> PreviewOut:
-        return cls(
-            holder_count=preview.holder_count,
-            pass_count=preview.pass_count,
-            skipped=list(preview.skipped),
-            skipped_reasons=dict(preview.skipped_reasons),
-            qualification_codes=[
-                QualificationCodeCount(code=c.code, name=c.name, type=c.type, count=c.count)
-                for c in preview.qualification_codes
-            ],
-            expiry_dates=[ExpiryDateCount(day=d.day, count=d.count) for d in preview.expiry_dates],
-            parts=[list(part) for part in preview.parts],
-        )
-
 
 class RequestOut(ApiModel):
     id: str
@@ -172,25 +157,6 @@ class RequestOut(ApiModel):
     download_count: int = Field(description="How often a download link was issued for it.")
     last_downloaded_at: datetime | None = Field(description="When the last link was issued.")
 
-    @classmethod
-    def of(cls, request: PassRequest) -> RequestOut:
-        return cls(
-            id=request.id,
-            status=request.status,
-            organisation=OrganisationOut.of(request.organisation),
-            reference=request.reference,
-            holder_count=request.holder_count,
-            pass_count=request.pass_count,
-            rendered_count=request.rendered_count,
-            created_at=request.created_at,
-            expires_at=request.expires_at,
-            ready_at=request.ready_at,
-            error=request.error,
-            error_code=request.error_code,
-            download_count=request.download_count,
-            last_downloaded_at=request.last_downloaded_at,
-        )
-
 
 class SubmittedRequest(RequestOut):
     skipped: list[str] = Field(
@@ -203,7 +169,7 @@ class SubmittedRequest(RequestOut):
         cls, request: PassRequest, reasons: Mapping[str, SkipReason] | None = None
     ) -> SubmittedRequest:
         return cls(
-            **RequestOut.of(request).model_dump(),
+            **dict(RequestOut.model_validate(request)),
             skipped=list(request.skipped),
             skipped_reasons=dict(reasons or {}),
         )

@@ -47,11 +47,11 @@ def my_requests(caller_sub: str, *, now: Clock = utc_now) -> RequestList:
         caller_sub=caller_sub,
         member_of=_member_of(caller_sub),
     )
-    return RequestList(items=[RequestOut.of(r) for r in mine])
+    return RequestList(items=[RequestOut.model_validate(r) for r in mine])
 
 
 def my_request(request_id: str, caller_sub: str, *, now: Clock = utc_now) -> RequestOut:
-    return RequestOut.of(_mine(request_id, caller_sub, now))
+    return RequestOut.model_validate(_mine(request_id, caller_sub, now))
 
 
 def download_link(

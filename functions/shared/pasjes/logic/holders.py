@@ -31,14 +31,14 @@ def _organisation(caller_sub: str, requested: str | None) -> Organisation:
 
 def me(caller_sub: str, email: str) -> Me:
     mine = contacts.organisations_of(caller_sub)
-    return Me(email=email, organisations=[OrganisationOut.of(o) for o in mine])
+    return Me(email=email, organisations=[OrganisationOut.model_validate(o) for o in mine])
 
 
 def exam_types(caller_sub: str, organisation: str | None) -> ExamTypes:
     chosen = _organisation(caller_sub, organisation)
     stored = organisations.get_organisation(chosen.id)
     types = stored.exam_types if stored else ()
-    return ExamTypes(items=[ExamTypeOut.of(t) for t in types])
+    return ExamTypes(items=[ExamTypeOut.model_validate(t) for t in types])
 
 
 def holder_list(

@@ -90,7 +90,9 @@ def preview(*, owner_sub: str, body: PreviewRequestBody) -> PreviewOut:
     rows = _registered_rows(selection.organisation.id, numbers)
     # Refused before reading any holder: a number not registered here tells nothing more.
     require_registered(numbers, rows)
-    return PreviewOut.of(preview_selection(selection, rows=rows, holders=_recent_holders(numbers)))
+    return PreviewOut.model_validate(
+        preview_selection(selection, rows=rows, holders=_recent_holders(numbers))
+    )
 
 
 def _recent_holders(
