@@ -20,14 +20,11 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from pasjes import audit
 from pasjes.api import api_entry, make_resolver, reject_unknown_parameters
 from pasjes.api_models.verification import Verification
-from pasjes.dal import holders
-from pasjes.domain import Holder
-from pasjes.errors import CodeNotFound, VerificationUnavailable
+from pasjes.errors import CodeNotFound
 from pasjes.logic.pass_requests import utc_now
-from pasjes.logic.verification import check, key_id_of, load_keys
+from pasjes.logic.public_check import verify_code
 from pasjes.settings import get_settings
 
 logger = Logger()
@@ -38,10 +35,6 @@ router = Router()
 _HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 
 
-def _read_holder(qualification_number: str) -> Holder | None:
-    return holders.get_holder(qualification_number, consistent=True)
-
-
 @router.get("/verify/<code>")
 def get_verification(
     # Unconstrained on purpose: a malformed code must get the very answer an unknown one gets,
@@ -49,14 +42,7 @@ def get_verification(
     code: Annotated[str, Path()],
 ) -> Response[Verification]:
     reject_unknown_parameters(router, ())
-    secret_name = get_settings().verification_secret_name
-    if not secret_name:
-        logger.error("VERIFICATION_SECRET_NAME is not set: passes cannot be checked")
-        raise VerificationUnavailable()
-    verdict = check(code, keys=load_keys(secret_name), read_holder=_read_holder, now=utc_now())
-    audit.code_verified(
-        key_id=key_id_of(code), outcome=verdict.status.name.lower() if verdict else "unknown"
-    )
+    verdict = verify_code(code, now=utc_now())
     if verdict is None:
         metrics.add_metric(name="VerifyUnknown", unit=MetricUnit.Count, value=1)
         raise CodeNotFound()

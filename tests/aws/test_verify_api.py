@@ -14,12 +14,12 @@ import boto3
 import pytest
 from aws_lambda_powertools.utilities.parameters import clear_caches
 
-import functions.verify.app as verify_app
 from functions.verify.app import handler
 from infra.ops.dataset import parse
 from infra.ops.importer import load
 from pasjes.dal import holders, registrations
 from pasjes.domain import Holder, HolderStatus
+from pasjes.logic import public_check
 from pasjes.logic.verification import ALPHABET, VerificationKeys, code_for, new_secret
 from pasjes.settings import get_settings
 from tests.conftest import EVENTS, FUTURE, HOLDERS, PAST, FakeContext
@@ -66,13 +66,13 @@ def verify(code: str, **query: str) -> tuple[int, Any, dict[str, str]]:
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The holder reads the check makes, by qualification number."""
     seen: list[str] = []
-    real = verify_app._read_holder
+    real = public_check._read_holder
 
     def counting(number: str) -> Holder | None:
         seen.append(number)
         return real(number)
 
-    monkeypatch.setattr(verify_app, "_read_holder", counting)
+    monkeypatch.setattr(public_check, "_read_holder", counting)
     return seen
 
 
