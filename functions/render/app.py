@@ -18,8 +18,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pasjes import tracing
-from pasjes.dal import render_queue
-from pasjes.logic.render import render_request
+from pasjes.logic.render import render_message
 from pasjes.settings import get_settings
 
 logger = Logger()
@@ -29,10 +28,8 @@ processor = BatchProcessor(event_type=EventType.SQS)
 
 @tracing.capture_method
 def record_handler(record: SQSRecord) -> None:
-    message = render_queue.read(record.body)
-    logger.append_keys(request_id=message.request_id)
-    status = render_request(
-        message.request_id, receive_count=int(record.attributes.approximate_receive_count)
+    status = render_message(
+        record.body, receive_count=int(record.attributes.approximate_receive_count)
     )
     metrics.add_metric(name=f"Requests{status.value.title()}", unit=MetricUnit.Count, value=1)
 

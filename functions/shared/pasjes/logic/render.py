@@ -13,7 +13,7 @@ from typing import Protocol
 from aws_lambda_powertools import Logger
 
 from pasjes import audit
-from pasjes.dal import pass_requests, passes_bucket
+from pasjes.dal import pass_requests, passes_bucket, render_queue
 from pasjes.domain import Pass, RequestStatus
 from pasjes.logic.pass_requests import Clock, utc_now
 from pasjes.render.archive import build_zip
@@ -45,6 +45,14 @@ EXPIRED_CODE = "expired_before_rendered"
 
 class UnknownRequestError(Exception):
     """A message for a request that does not exist: a poison message, left to the DLQ."""
+
+
+def render_message(body: str, *, receive_count: int) -> RequestStatus:
+    """The request a render queue message names, rendered (see render_request); the logs of the
+    rest of this record carry its id."""
+    request_id = render_queue.read(body).request_id
+    logger.append_keys(request_id=request_id)
+    return render_request(request_id, receive_count=receive_count)
 
 
 def render_request(
