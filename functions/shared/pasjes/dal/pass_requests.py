@@ -11,9 +11,8 @@ import zlib
 from collections.abc import Callable, Collection
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import msgspec
 from pynamodb.attributes import (
     BinaryAttribute,
     ListAttribute,
@@ -34,6 +33,9 @@ from pasjes.dal.quotas import QuotaModel, day_key, pending_key
 from pasjes.domain import Organisation, Pass, PassRequest, RequestStatus
 from pasjes.errors import DailyLimitReached, ServiceBusy, TooManyPendingRequests
 from pasjes.rules import PENDING_RETRY_AFTER_SECONDS, SubmissionQuota
+
+if TYPE_CHECKING:
+    import msgspec
 
 _LISTED = [
     "status",
@@ -93,15 +95,25 @@ class RequestModel(Model):
     passes = BinaryAttribute(attr_name="passes", null=True, legacy_encoding=False)
 
 
-_PASSES = msgspec.json.Decoder(tuple[Pass, ...])
+# msgspec is imported by the first call that writes or reads passes (submit, render): listing
+# requests and downloading never do, and their cold start skips it.
+
+
+@cache
+def _passes_decoder() -> msgspec.json.Decoder[tuple[Pass, ...]]:
+    import msgspec
+
+    return msgspec.json.Decoder(tuple[Pass, ...])
 
 
 def _passes_to_bytes(passes: tuple[Pass, ...]) -> bytes:
+    import msgspec
+
     return zlib.compress(msgspec.json.encode(passes))
 
 
 def _passes_from_bytes(data: bytes | None) -> tuple[Pass, ...]:
-    return _PASSES.decode(zlib.decompress(data)) if data else ()
+    return _passes_decoder().decode(zlib.decompress(data)) if data else ()
 
 
 def _to_domain(item: RequestModel, *, with_passes: bool) -> PassRequest:
