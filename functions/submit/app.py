@@ -16,12 +16,8 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pasjes.api import api_entry, current_caller, make_resolver, reject_unknown_parameters, resolve
-from pasjes.api_models.pass_requests import (
-    PreviewOut,
-    PreviewRequestBody,
-    SubmitRequestBody,
-    SubmittedRequest,
-)
+from pasjes.api_models.pass_requests import SubmittedRequest
+from pasjes.api_models.selections import PreviewOut, PreviewRequestBody, SubmitRequestBody
 from pasjes.logic.submit import preview, submit_idempotently
 
 logger = Logger()

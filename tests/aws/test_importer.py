@@ -13,7 +13,7 @@ from infra.local.provision import create_verified_user
 from infra.ops.dataset import Dataset, DatasetError, write_folder
 from infra.ops.demo_data import DEMO_USERS, KEIRA_BHV, generate
 from infra.ops.importer import UnknownContact, load, main
-from pasjes.api_models.pass_requests import SubmitRequestBody
+from pasjes.api_models.selections import SubmitRequestBody
 from pasjes.dal.contacts import organisations_of
 from pasjes.dal.holders import get_holder
 from pasjes.dal.organisations import get_organisation

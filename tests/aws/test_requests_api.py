@@ -12,7 +12,7 @@ import pytest
 
 from functions.download.app import handler as download_handler
 from functions.submit.app import handler as submit_handler
-from pasjes.api_models.pass_requests import SubmitRequestBody
+from pasjes.api_models.selections import SubmitRequestBody
 from pasjes.dal import contacts, holders, pass_requests, registrations
 from pasjes.domain import Holder, QualificationType
 from pasjes.logic.render import render_request

@@ -14,12 +14,8 @@ from aws_lambda_powertools import Logger
 from botocore.config import Config
 
 from pasjes import audit
-from pasjes.api_models.pass_requests import (
-    PreviewOut,
-    PreviewRequestBody,
-    SubmitRequestBody,
-    SubmittedRequest,
-)
+from pasjes.api_models.pass_requests import SubmittedRequest
+from pasjes.api_models.selections import PreviewOut, PreviewRequestBody, SubmitRequestBody
 from pasjes.dal import contacts, holders, pass_requests, registrations, render_queue
 from pasjes.domain import Holder, HolderRow
 from pasjes.errors import (
