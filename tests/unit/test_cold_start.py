@@ -1,5 +1,6 @@
-"""What each function imports on a cold start: the heavy renderer only where it renders, and the
-X-Ray SDK only where tracing is on."""
+"""What each function imports on a cold start: the heavy renderer only where it renders, the X-Ray
+SDK only where tracing is on, boto3, msgspec and the idempotency utility only when a call needs
+them; and the collector running again after the import, with what it imported frozen."""
 
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ HEAVY = (
     "pasjes.render",
     "aws_lambda_powertools.utilities.idempotency",
     "aws_xray_sdk",
+    # Imported by the first call that needs them (a client, packed rows or passes).
+    "boto3",
+    "msgspec",
 )
 # Every variable a function's settings require, so a handler can answer without AWS (a 401).
 _SETTINGS = {
@@ -102,10 +106,11 @@ def probed() -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("function", ["search", "submit", "download", "verify"])
-def test_api_functions_import_neither_the_renderer_nor_idempotency(
+def test_api_functions_import_no_heavy_module_before_a_call_needs_it(
     probed: dict[str, Any], function: str
 ) -> None:
-    # submit imports the idempotency utility (and boto3) at its first submit, not for a preview.
+    # submit imports the idempotency utility (and boto3) at its first submit, not for a preview;
+    # search imports msgspec at its first list of holders, not for who am I.
     assert {name: probed[function][name] for name in HEAVY} == dict.fromkeys(HEAVY, False)
 
 

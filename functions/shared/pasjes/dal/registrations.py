@@ -20,8 +20,9 @@ import secrets
 import zlib
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
+from functools import cache
+from typing import TYPE_CHECKING
 
-import msgspec
 from pynamodb.attributes import (
     BinaryAttribute,
     BooleanAttribute,
@@ -35,6 +36,9 @@ from pynamodb.models import Model
 from pasjes.dal import TableName
 from pasjes.domain import HolderRow
 
+if TYPE_CHECKING:
+    import msgspec
+
 _HOLDER = "H#"
 _LIST = "L#"
 _EXAM = "X#"
@@ -42,8 +46,22 @@ _VERSION = "V#"
 _CACHED_LISTS = 4
 # Rows of about 150 bytes: a chunk stays far below DynamoDB's 400 KB item limit.
 CHUNK_ROWS = 1000
-_ENCODER = msgspec.msgpack.Encoder()
-_DECODER = msgspec.msgpack.Decoder(list[HolderRow])
+
+
+# msgspec is imported by the first call that packs or unpacks rows (a list, an exam's holders,
+# the import): who am I and the exam types never do, and a cold start skips it.
+@cache
+def _encoder() -> msgspec.msgpack.Encoder:
+    import msgspec
+
+    return msgspec.msgpack.Encoder()
+
+
+@cache
+def _decoder() -> msgspec.msgpack.Decoder[list[HolderRow]]:
+    import msgspec
+
+    return msgspec.msgpack.Decoder(list[HolderRow])
 
 
 class RegistrationModel(Model):
@@ -111,7 +129,7 @@ def _chunk_items(
         RegistrationModel(
             organisation_id,
             f"{prefix}{start // CHUNK_ROWS:05d}",
-            rows=zlib.compress(_ENCODER.encode(rows[start : start + CHUNK_ROWS])),
+            rows=zlib.compress(_encoder().encode(rows[start : start + CHUNK_ROWS])),
         )
         for start in range(0, len(rows), CHUNK_ROWS)
     ]
@@ -126,7 +144,7 @@ def _rows_of_chunks(
         attributes_to_get=["rows"],
         consistent_read=consistent,
     )
-    return [row for item in query for row in _DECODER.decode(zlib.decompress(item.rows or b""))]
+    return [row for item in query for row in _decoder().decode(zlib.decompress(item.rows or b""))]
 
 
 def _current_version(organisation_id: str) -> str | None:
