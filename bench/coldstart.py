@@ -23,8 +23,8 @@ From the source tree (the default), two more lines:
 --deployed measures what `sam build` made (.aws-sam/build) as Lambda runs it: under python3.13,
 every file dated 1980-01-01 (as sam packages it), nothing written back (the code is read-only
 there), and boto3 from beside the layer, as the runtime provides it. Beside each function: the
-same build without its bytecode, which is what the python3.13 builder's timestamp-based .pyc
-files amount to in Lambda (see functions/shared/Makefile).
+same build without its bytecode, as the python3.13 builder shipped it (see
+functions/shared/Makefile).
 """
 
 from __future__ import annotations

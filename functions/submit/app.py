@@ -8,7 +8,7 @@ from pasjes import coldstart  # isort: skip (first: it pauses the collector for 
 from http import HTTPStatus
 from typing import Annotated, Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header
@@ -20,7 +20,6 @@ from pasjes.api_models.pass_requests import SubmittedRequest
 from pasjes.api_models.selections import PreviewOut, PreviewRequestBody, SubmitRequestBody
 from pasjes.logic.submit import preview, submit_idempotently
 
-logger = Logger()
 metrics = Metrics()
 router = Router()
 

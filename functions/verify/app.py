@@ -13,7 +13,7 @@ from pasjes import coldstart  # isort: skip (first: it pauses the collector for 
 from http import HTTPStatus
 from typing import Annotated, Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
@@ -27,7 +27,6 @@ from pasjes.logic.pass_requests import utc_now
 from pasjes.logic.public_check import verify_code
 from pasjes.settings import get_settings
 
-logger = Logger()
 metrics = Metrics()
 router = Router()
 

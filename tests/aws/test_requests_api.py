@@ -12,11 +12,10 @@ import pytest
 
 from functions.download.app import handler as download_handler
 from functions.submit.app import handler as submit_handler
-from pasjes.api_models.selections import SubmitRequestBody
 from pasjes.dal import contacts, holders, pass_requests, registrations
 from pasjes.domain import Holder, QualificationType
 from pasjes.logic.render import render_request
-from pasjes.logic.submit import _idempotent_submit, submit_idempotently
+from pasjes.logic.submit import _idempotent_submit
 from pasjes.settings import get_settings
 from tests.conftest import (
     COLLEAGUE,
@@ -223,13 +222,13 @@ def test_a_retried_post_with_the_same_key_returns_the_first_request(portal: None
 def test_a_keyed_submit_tells_idempotency_how_long_its_lambda_may_run(portal: None) -> None:
     # A crashed attempt then holds its key only for the function's remaining time, not a day.
     context = FakeContext()
-    body = SubmitRequestBody.model_validate(
-        {"organisation": KEIRA.id, "qualificationNumbers": EX45465}
-    )
+    body = {"organisation": KEIRA.id, "qualificationNumbers": EX45465}
+    event = api_event("POST", "/requests", body=body, headers={"Idempotency-Key": "ctx-key-01"})
 
-    submit_idempotently(owner_sub=CONTACT, body=body, key="context-key-01", lambda_context=context)
+    response = submit_handler(event, context)
 
     _, config = _idempotent_submit()
+    assert response["statusCode"] == 202
     assert config.lambda_context is context
 
 

@@ -4,5 +4,5 @@ One module per function's routes, so a function's cold start builds only its own
 `common` (the base model and the constrained strings every route shares), `holders` (search),
 `selections` (what submit is sent: the bodies, and the preview), `pass_requests` (the answers
 about requests: submit and download), `verification` (the public check). Nothing is imported
-here: importing one module must not import the others.
+here, so importing one module imports only `common` and what it names itself.
 """

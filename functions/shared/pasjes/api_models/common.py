@@ -104,3 +104,11 @@ class ApiModel(BaseModel):
 class OrganisationOut(ApiModel):
     id: str
     name: str
+
+
+# The holders of a selection that yield no pass, and why: in the preview and in a submitted request.
+SKIPPED = Field(description="Qualification numbers of the chosen holders that yield no pass.")
+SKIPPED_REASONS = Field(
+    description="Why each skipped holder yields no pass: withdrawn (the qualifications that "
+    "match the chosen options are all withdrawn) or no_match (none matches them)."
+)

@@ -7,13 +7,8 @@ from datetime import datetime
 
 from pydantic import Field
 
-from pasjes.api_models.common import ApiModel, OrganisationOut
+from pasjes.api_models.common import SKIPPED, SKIPPED_REASONS, ApiModel, OrganisationOut
 from pasjes.domain import PassRequest, RequestStatus, SkipReason
-
-SKIPPED_REASONS = Field(
-    description="Why each skipped holder yields no pass: withdrawn (the qualifications that "
-    "match the chosen options are all withdrawn) or no_match (none matches them)."
-)
 
 
 class RequestOut(ApiModel):
@@ -37,9 +32,7 @@ class RequestOut(ApiModel):
 
 
 class SubmittedRequest(RequestOut):
-    skipped: list[str] = Field(
-        description="Qualification numbers of the chosen holders that yield no pass."
-    )
+    skipped: list[str] = SKIPPED
     skipped_reasons: dict[str, SkipReason] = SKIPPED_REASONS
 
     @classmethod

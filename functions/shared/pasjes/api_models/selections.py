@@ -11,6 +11,8 @@ from pydantic import AfterValidator, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from pasjes.api_models.common import (
+    SKIPPED,
+    SKIPPED_REASONS,
     ApiModel,
     Code,
     IsoDate,
@@ -18,7 +20,6 @@ from pasjes.api_models.common import (
     QualificationNumber,
     Reference,
 )
-from pasjes.api_models.pass_requests import SKIPPED_REASONS
 from pasjes.domain import QualificationType, SkipReason
 from pasjes.rules import MAX_PASSES_PER_REQUEST, MAX_PREVIEW_HOLDERS
 
@@ -109,9 +110,7 @@ class ExpiryDateCount(ApiModel):
 class PreviewOut(ApiModel):
     holder_count: int = Field(description="Chosen holders that yield at least one pass.")
     pass_count: int = Field(description="Passes the selection makes with the chosen options.")
-    skipped: list[str] = Field(
-        description="Qualification numbers of the chosen holders that yield no pass."
-    )
+    skipped: list[str] = SKIPPED
     skipped_reasons: dict[str, SkipReason] = SKIPPED_REASONS
     qualification_codes: list[QualificationCodeCount] = Field(
         description="Every qualification the chosen holders have, by code."
