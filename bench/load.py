@@ -31,6 +31,7 @@ from typing import Any
 
 import boto3
 
+from infra.local.provision import create_verified_user
 from tests.stack.harness import StackClient, start_stack
 
 KEIRA = "keira-bhv"
@@ -87,20 +88,7 @@ def provision(config: dict[str, Any], users: int) -> list[str]:
     emails, memberships = [], []
     for number in range(users):
         email = f"load-{number:02d}@keira-bhv.example"
-        cognito.admin_create_user(
-            UserPoolId=pool,
-            Username=email,
-            UserAttributes=[
-                {"Name": "email", "Value": email},
-                {"Name": "email_verified", "Value": "true"},
-            ],
-            MessageAction="SUPPRESS",
-        )
-        cognito.admin_set_user_password(
-            UserPoolId=pool, Username=email, Password=PASSWORD, Permanent=True
-        )
-        user = cognito.admin_get_user(UserPoolId=pool, Username=email)
-        sub = next(a["Value"] for a in user["UserAttributes"] if a["Name"] == "sub")
+        sub = create_verified_user(cognito, pool, email, PASSWORD)
         emails.append(email)
         memberships.append((sub, email, keira))
     contacts.put_memberships(memberships)
