@@ -32,6 +32,9 @@ class GatewayServer(ThreadingHTTPServer):
     """
 
     daemon_threads = True
+    # API Gateway takes every connection: 50 people and a burst of 20 submits must queue for the
+    # function, not be refused by a listen backlog of socketserver's default 5.
+    request_queue_size = 128
 
     def __init__(
         self,
