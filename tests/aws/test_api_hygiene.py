@@ -12,10 +12,9 @@ import pytest
 from functions.download.app import handler as download_handler
 from functions.search.app import handler as search_handler
 from functions.submit.app import handler as submit_handler
-from tests.conftest import COLLEAGUE, CONTACT, KEIRA, FakeContext, api_event
+from tests.conftest import COLLEAGUE, CONTACT, EX45465, KEIRA, FakeContext, api_event
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
-EX45465 = ["99731441", "99600953", "99694102"]
 
 
 def respond(handler: Any, event: dict[str, Any]) -> tuple[int, dict[str, str], Any]:

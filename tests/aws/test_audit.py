@@ -19,9 +19,8 @@ from pasjes import audit
 from pasjes.dal import pass_requests
 from pasjes.logic.render import render_request
 from pasjes.logic.verification import VerificationKeys, code_for
-from tests.aws.test_requests_api import EX45465
 from tests.aws.test_verify_api import verification_keys, verify_event
-from tests.conftest import CONTACT, HOLDERS, KEIRA, api_event, call
+from tests.conftest import CONTACT, EX45465, HOLDERS, KEIRA, api_event, call
 
 __all__ = ["verification_keys"]  # a fixture, used by name
 

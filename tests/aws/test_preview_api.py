@@ -19,6 +19,7 @@ from tests.conftest import (
     COLLEAGUE,
     CONTACT,
     EVENTS,
+    EX45465,
     FUTURE,
     KEIRA,
     OTHER,
@@ -29,8 +30,6 @@ from tests.conftest import (
     qualification,
     row_of,
 )
-
-EX45465 = ["99731441", "99600953", "99694102"]
 
 
 @pytest.fixture(autouse=True)

@@ -22,8 +22,8 @@ from pasjes.rules import (
     MAX_REQUESTS_PER_DAY,
     PENDING_RETRY_AFTER_SECONDS,
 )
-from tests.aws.test_requests_api import EX45465, remove_from_keira
-from tests.conftest import COLLEAGUE, CONTACT, KEIRA, FakeContext, api_event
+from tests.aws.test_requests_api import remove_from_keira
+from tests.conftest import COLLEAGUE, CONTACT, EX45465, KEIRA, FakeContext, api_event
 
 BODY = {"organisation": KEIRA.id, "qualificationNumbers": EX45465[:1]}
 

@@ -26,11 +26,9 @@ from pasjes.logic.verification import VerificationKeys, code_for
 from pasjes.render.archive import build_zip
 from pasjes.settings import get_settings
 from tests.aws.test_verify_api import verification_keys
-from tests.conftest import EVENTS, KEIRA, FakeContext, api_event, call
+from tests.conftest import EVENTS, EX45465, KEIRA, FakeContext, api_event, call
 
 __all__ = ["verification_keys"]  # the fixture, for pytest
-
-EX45465 = ["99731441", "99600953", "99694102"]
 
 
 def sqs_event(*bodies: str, receive_count: int = 1) -> dict[str, Any]:

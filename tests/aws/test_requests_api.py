@@ -20,6 +20,7 @@ from pasjes.settings import get_settings
 from tests.conftest import (
     COLLEAGUE,
     CONTACT,
+    EX45465,
     FUTURE,
     KEIRA,
     STRANGER,
@@ -29,8 +30,6 @@ from tests.conftest import (
     qualification,
     row_of,
 )
-
-EX45465 = ["99731441", "99600953", "99694102"]
 
 
 def submit(body: Any, *, sub: str = CONTACT, key: str | None = None) -> tuple[int, Any]:

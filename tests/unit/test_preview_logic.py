@@ -17,12 +17,11 @@ from pasjes.logic.preview import (
     preview_selection,
     split_into_parts,
 )
-from tests.conftest import FUTURE, HOLDERS, KEIRA, PAST, REGISTERED, qualification
+from tests.conftest import EX45465, FUTURE, HOLDERS, KEIRA, PAST, REGISTERED, qualification
 
 BY_NUMBER = {h.qualification_number: h for h in HOLDERS}
 # Keira BHV's registrations: 34567890 is registered elsewhere.
 ROWS = {n: HolderRow.of(BY_NUMBER[n], None) for n in REGISTERED[KEIRA.id]}
-EX45465 = ["99731441", "99600953", "99694102"]  # DEH; DEH+EHK; DEH+EHK
 KNIGHTLEY, OZTURK, NGUYEN = "73029884", "12345678", "23456789"
 
 
