@@ -97,6 +97,12 @@ class Holder:
     name: str
     birth_date: date
     qualifications: tuple[Qualification, ...] = ()
+    # The parts of the name as the registry knows them (optional import columns): voorletters,
+    # tussenvoegsel ("van der") and achternaam. `name` stays the name as written and shown;
+    # the surname, where given, is what the list sorts by (see pasjes.text.surname_key).
+    initials: str | None = None
+    prefix: str | None = None
+    surname: str | None = None
 
     @property
     def expiry_date(self) -> date | None:
