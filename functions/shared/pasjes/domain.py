@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import NamedTuple
 
-from pasjes.text import name_key
+from pasjes.text import name_key, surname_key
 
 # What identifiers look like, for the API and the import alike. ASCII digits only ([0-9], not
 # \d, which also matches other scripts' digits). Codes and exam numbers end up in sort keys
@@ -143,6 +143,9 @@ class HolderRow(NamedTuple):
     # Every qualification of the holder is withdrawn. Last, with a default: rows stored before
     # it existed decode without it.
     withdrawn: bool = False
+    # What the list sorts names on (pasjes.text.surname_key: the surname first, the Dutch way).
+    # At the end, with a default: rows stored before it existed sort on name_key.
+    sort_name: str = ""
 
     def status(self, *, today: date) -> HolderStatus:
         return status_of(self.expiry_date, today=today, withdrawn=self.withdrawn)
@@ -160,6 +163,12 @@ class HolderRow(NamedTuple):
             exam_types=tuple(sorted({q.exam_type for q in holder.qualifications})),
             exam_numbers=tuple(sorted({q.exam_number for q in holder.qualifications})),
             withdrawn=holder.withdrawn,
+            sort_name=surname_key(
+                holder.name,
+                surname=holder.surname,
+                prefix=holder.prefix,
+                initials=holder.initials,
+            ),
         )
 
 

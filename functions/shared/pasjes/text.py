@@ -24,8 +24,115 @@ def fold(text: str) -> str:
 
 
 def name_key(display_name: str) -> str:
-    """The key names are searched and sorted on: folded, without the salutation."""
+    """The key names are searched on: folded, without the salutation."""
     return _SALUTATION.sub("", fold(display_name))
+
+
+# Titles before a name and after it: they do not count when sorting.
+_TITLES_BEFORE = frozenset({
+    "dhr", "mevr", "mw", "mevrouw", "meneer", "heer", "mr", "dr", "ir", "drs", "prof", "ing",
+    "bc", "ds", "dr.ir", "ir.dr",
+})  # fmt: skip
+_TITLES_AFTER = frozenset({"msc", "bsc", "ma", "ba", "mba", "phd", "llm", "mphil", "jr", "sr"})
+# Tussenvoegsels (the Dutch civil registry's voorvoegsels, and the common foreign ones): words
+# before a surname that do not count in its place in a list: "A. van der Heijden" under H.
+_PREFIXES = frozenset({
+    "van", "de", "der", "den", "het", "'t", "te", "ten", "ter", "in", "op", "uit", "aan", "bij",
+    "onder", "over", "voor", "vd", "v.d.", "d'", "l'", "'s", "la", "le", "les", "du", "des", "di",
+    "da", "del", "della", "dos", "das", "von", "vom", "zu", "zum", "zur", "am", "auf", "im",
+})  # fmt: skip
+_GLUED_PREFIX = re.compile(r"^(?:d|l)'(?=\w)")
+# Sorts before any letter or space, so "jong" comes before "jonge" and "jong-smit".
+_PART = "\x01"
+
+
+def _words(text: str) -> list[str]:
+    folded = fold(text.replace("\u2019", "'").replace("`", "'").replace(",", " , "))
+    return folded.split()
+
+
+def _is_initials(word: str) -> bool:
+    """Initials such as "a.", "a.k." or "j.p.m.": letters each followed by a dot."""
+    return word.endswith(".") and all(len(part) <= 2 for part in word[:-1].split("."))
+
+
+def _without_titles(words: list[str]) -> list[str]:
+    start = 0
+    while start < len(words) - 1 and words[start].rstrip(".") in _TITLES_BEFORE:
+        start += 1
+    end = len(words)
+    while end > start + 1 and words[end - 1].replace(".", "") in _TITLES_AFTER:
+        end -= 1
+    return words[start:end]
+
+
+def _split_name(words: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """(given names and initials, tussenvoegsels, surname) of a name's words, titles removed.
+
+    The rule (docs/data-model.md, "How names sort"): the surname follows the first run of
+    tussenvoegsels after the first word that has a word after it (of two words, the first may
+    be one: "van Dijk"); without one, it starts at the first word after the first that holds a
+    hyphen ("Anna Jansen-de Vries"); otherwise it is the last word.
+    """
+    start = 1 if len(words) > 2 else 0
+    for i, word in enumerate(words[start:], start=start):
+        if word in _PREFIXES:
+            j = i
+            while j < len(words) and words[j] in _PREFIXES:
+                j += 1
+            if j < len(words):
+                return words[:i], words[i:j], words[j:]
+    for i, word in enumerate(words[1:], start=1):
+        if "-" in word and not _is_initials(word):
+            return words[:i], [], words[i:]
+    return words[:-1], [], words[-1:]
+
+
+def _split_inverted(words: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """A name written "Jong, A. de" or "de Jong, A.": the surname before the comma."""
+    comma = words.index(",")
+    last, first = words[:comma], _without_titles([w for w in words[comma + 1 :] if w != ","])
+    start = 0
+    while start < len(last) - 1 and last[start] in _PREFIXES:
+        start += 1
+    tussen = last[:start] + [w for w in first if w in _PREFIXES]
+    return [w for w in first if w not in _PREFIXES], tussen, last[start:]
+
+
+def _surname_words(words: list[str]) -> list[str]:
+    if words:
+        words = [_GLUED_PREFIX.sub("", words[0]), *words[1:]]
+    return words
+
+
+def surname_key(
+    display_name: str,
+    *,
+    surname: str | None = None,
+    prefix: str | None = None,
+    initials: str | None = None,
+) -> str:
+    """The key the list sorts names on, as Dutch administrations do: by surname, then given names
+    or initials, then tussenvoegsel; titles do not count, accents are folded as in search.
+
+    "Mevr. A de Jong" sorts under J, "A.K. van der Heijden" under H. Where the registry gives the
+    surname (and prefix, initials) they are used as given; otherwise they are derived from the
+    name as written (see _split_name). A name in the form "Jong, A. de" is read as such.
+    """
+    words = _words(display_name)
+    if "," in words:
+        given, tussen, family = _split_inverted(words)
+    else:
+        given, tussen, family = _split_name(_without_titles(words)) if words else ([], [], [])
+    if surname is not None and surname.strip():
+        family = _words(surname)
+        if prefix is not None:
+            tussen = _words(prefix)
+    else:
+        family = _surname_words(family)
+    if initials is not None and initials.strip():
+        given = _words(initials)
+    return _PART.join((" ".join(family), " ".join(given).replace(".", ""), " ".join(tussen)))
 
 
 # Control, format (bidi overrides, zero-width), surrogate, private-use and unassigned characters,

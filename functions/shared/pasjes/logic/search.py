@@ -87,7 +87,8 @@ def sort_key(sort: SortKey, *, today: date) -> Callable[[HolderRow], str]:
     if sort is SortKey.QUALIFICATION_NUMBER:
         return attrgetter("qualification_number")
     if sort is SortKey.NAME:
-        return lambda row: f"{row.name_key}\0{row.qualification_number}"
+        # By surname, the Dutch way (HolderRow.sort_name); rows stored before it by name_key.
+        return lambda row: f"{row.sort_name or row.name_key}\0{row.qualification_number}"
     if sort is SortKey.BIRTH_DATE:
         return lambda row: f"{row.birth_date}\0{row.qualification_number}"
     if sort is SortKey.EXPIRY_DATE:
