@@ -313,7 +313,10 @@ def _with_withdrawals(holders: list[Holder], eligible: set[str], today: date) ->
             holder.qualification_number in eligible
             and count in wanted
             and wanted[count] is None
-            and all(q.expiry_date >= today and q.parent_code is None for q in holder.qualifications)
+            and all(
+                q.expiry_date is not None and q.expiry_date >= today and q.parent_code is None
+                for q in holder.qualifications
+            )
         ):
             wanted[count] = index
     result = list(holders)

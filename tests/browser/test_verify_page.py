@@ -59,7 +59,10 @@ def valid(keys: VerificationKeys, keira_holders: list[Holder]) -> Checked:
         (h, q)
         for h in keira_holders
         for q in h.qualifications
-        if q.withdrawn_on is None and q.expiry_date > today and q.parent_code is None
+        if q.withdrawn_on is None
+        and q.expiry_date is not None
+        and q.expiry_date > today
+        and q.parent_code is None
     )
     return _checked(keys, holder, qualification)
 
@@ -108,6 +111,7 @@ def test_a_valid_pass_shows_geldig_with_the_name_and_the_qualification(
     main = page.get_by_role("main")
     expect(main).to_contain_text(valid.holder.name)
     expect(main).to_contain_text(valid.qualification.name)
+    assert valid.qualification.expiry_date is not None
     expect(main).to_contain_text(valid.qualification.expiry_date.strftime("%d-%m-%Y"))
     expect(main).to_contain_text("Gecontroleerd op")
     # Nothing of the holder beyond the pass itself: no number, no birth date.

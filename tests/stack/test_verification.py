@@ -53,7 +53,10 @@ def holder(demo: Dataset) -> Holder:
         if h.qualification_number in keira
         and h.qualification_number not in USED_ELSEWHERE
         and len(h.qualifications) == 1
-        and all(q.withdrawn_on is None and q.expiry_date > today for q in h.qualifications)
+        and all(
+            q.withdrawn_on is None and q.expiry_date is not None and q.expiry_date > today
+            for q in h.qualifications
+        )
     )
 
 
@@ -173,6 +176,7 @@ def test_the_qr_code_on_a_pass_opens_a_check_that_follows_the_registry(
     assert answer["status"] == "geldig"
     assert answer["holderName"] == holder.name
     assert answer["qualification"] == {"name": qualification.name, "type": qualification.type}
+    assert qualification.expiry_date is not None
     assert answer["expiryDate"] == qualification.expiry_date.isoformat()
     # Nothing that identifies the holder beyond the name on the pass itself.
     assert holder.qualification_number not in str(answer)

@@ -118,7 +118,8 @@ def test_status_sort_puts_withdrawn_between_valid_and_expired() -> None:
 def test_withdrawn_outranks_any_expiry_date() -> None:
     assert status_of("2099-01-01", today=TODAY, withdrawn=True) is HolderStatus.WITHDRAWN
     assert status_of(date(2099, 1, 1), today=TODAY) is HolderStatus.VALID
-    assert status_of(None, today=TODAY) is HolderStatus.EXPIRED
+    # No expiry date: the registry gives none, valid for good.
+    assert status_of(None, today=TODAY) is HolderStatus.VALID
 
 
 def qualification(code: str, expiry: date, withdrawn_on: date | None = None) -> Qualification:

@@ -33,7 +33,7 @@ export function qualificationsTable(holder) {
       ),
       el("td", {}, q.type),
       el("td", {}, isoToDutch(q.examDate)),
-      el("td", {}, isoToDutch(q.expiryDate)),
+      el("td", {}, isoToDutch(q.expiryDate) || "-"),
       el("td", {}, statusBadge(q.status ?? (q.withdrawnOn ? "Ingetrokken" : ""), q.withdrawnOn)),
     );
   });

@@ -73,7 +73,7 @@ function facts(answer) {
     row("Kwalificatie", answer.qualification?.name ?? ""),
     row("Soort", type),
     row("Examendatum", isoToDutch(answer.examDate)),
-    row("Vervaldatum", isoToDutch(answer.expiryDate)),
+    row("Vervaldatum", isoToDutch(answer.expiryDate) || "-"),
     row("Gecontroleerd op", dateTimeToDutchWithTime(answer.checkedAt)),
   );
 }

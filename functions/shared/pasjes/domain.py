@@ -81,7 +81,9 @@ class Qualification:
     exam_type: str
     exam_number: str
     exam_date: date
-    expiry_date: date
+    # None: the registry gives no expiry date (some stopped printing one); valid for good, and
+    # never in an expiry window.
+    expiry_date: date | None
     # A module (a certificate added to a diploma) names its diploma's code here.
     parent_code: str | None = None
     # The day the registry withdrew it (ingetrokken), from the import; withdrawn from then on.
@@ -107,10 +109,12 @@ class Holder:
     @property
     def expiry_date(self) -> date | None:
         """The holder's expiry date is that of the qualification valid longest; a withdrawn
-        qualification is valid no longer, so it does not count."""
-        return max(
-            (q.expiry_date for q in self.qualifications if q.withdrawn_on is None), default=None
-        )
+        qualification is valid no longer, so it does not count. None when none stands, or when
+        one that stands has no expiry date (valid for good: see HolderRow.status)."""
+        standing = [q.expiry_date for q in self.qualifications if q.withdrawn_on is None]
+        if any(day is None for day in standing):
+            return None
+        return max((day for day in standing if day is not None), default=None)
 
     @property
     def withdrawn(self) -> bool:
@@ -121,6 +125,30 @@ class Holder:
 
     def modules_of(self, diploma_code: str) -> tuple[Qualification, ...]:
         return tuple(q for q in self.qualifications if q.parent_code == diploma_code)
+
+
+class RowQualification(NamedTuple):
+    """One qualification as a list row carries it: what the expiry windows ("Verloopt binnen")
+    and the export need, so neither reads an item per holder. Dates as ISO strings, the type as
+    its value (see HolderRow)."""
+
+    code: str
+    name: str
+    type: str
+    exam_date: str
+    expiry_date: str | None
+    withdrawn: bool = False
+
+    @classmethod
+    def of(cls, q: Qualification) -> RowQualification:
+        return cls(
+            code=q.code,
+            name=q.name,
+            type=q.type.value,
+            exam_date=q.exam_date.isoformat(),
+            expiry_date=q.expiry_date.isoformat() if q.expiry_date else None,
+            withdrawn=q.withdrawn_on is not None,
+        )
 
 
 class HolderRow(NamedTuple):
@@ -143,12 +171,23 @@ class HolderRow(NamedTuple):
     # Every qualification of the holder is withdrawn. Last, with a default: rows stored before
     # it existed decode without it.
     withdrawn: bool = False
+    # Each of the holder's qualifications, in the holder's order. At the end, with a default:
+    # rows stored before it existed decode without it.
+    qualifications: tuple[RowQualification, ...] = ()
     # What the list sorts names on (pasjes.text.surname_key: the surname first, the Dutch way).
     # At the end, with a default: rows stored before it existed sort on name_key.
     sort_name: str = ""
 
     def status(self, *, today: date) -> HolderStatus:
+        if self.expiry_date is None and not self.withdrawn and not self.undated:
+            # No qualification stands (a holder registered without any): nothing is valid.
+            return HolderStatus.EXPIRED
         return status_of(self.expiry_date, today=today, withdrawn=self.withdrawn)
+
+    @property
+    def undated(self) -> bool:
+        """A qualification that stands has no expiry date: the holder is valid for good."""
+        return any(q.expiry_date is None and not q.withdrawn for q in self.qualifications)
 
     @classmethod
     def of(cls, holder: Holder, external_number: str | None) -> HolderRow:
@@ -163,6 +202,7 @@ class HolderRow(NamedTuple):
             exam_types=tuple(sorted({q.exam_type for q in holder.qualifications})),
             exam_numbers=tuple(sorted({q.exam_number for q in holder.qualifications})),
             withdrawn=holder.withdrawn,
+            qualifications=tuple(RowQualification.of(q) for q in holder.qualifications),
             sort_name=surname_key(
                 holder.name,
                 surname=holder.surname,
@@ -224,11 +264,12 @@ def status_of(
 ) -> HolderStatus:
     """The one definition of a status (of a qualification, or of a holder's list row): derived
     on every read, so it is never stored stale. Takes a date or ISO string. Withdrawn comes
-    first: a withdrawn qualification is not valid whatever its expiry date."""
+    first: a withdrawn qualification is not valid whatever its expiry date. No expiry date
+    (None) is valid for good."""
     if withdrawn:
         return HolderStatus.WITHDRAWN
     if expiry_date is None:
-        return HolderStatus.EXPIRED
+        return HolderStatus.VALID
     if isinstance(expiry_date, str):
         return HolderStatus.VALID if expiry_date >= today.isoformat() else HolderStatus.EXPIRED
     return HolderStatus.VALID if expiry_date >= today else HolderStatus.EXPIRED

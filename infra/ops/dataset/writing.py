@@ -37,7 +37,7 @@ def records_of(dataset: Dataset) -> dict[str, list[dict[str, str]]]:
                 "examTypeName": exam_type_names.get(q.exam_type, q.exam_type),
                 "examNumber": q.exam_number,
                 "examDate": q.exam_date.isoformat(),
-                "expiryDate": q.expiry_date.isoformat(),
+                "expiryDate": q.expiry_date.isoformat() if q.expiry_date else "",
                 "parentCode": q.parent_code or "",
                 "withdrawnOn": q.withdrawn_on.isoformat() if q.withdrawn_on else "",
             }

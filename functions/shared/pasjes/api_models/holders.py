@@ -63,7 +63,7 @@ class QualificationOut(ApiModel):
     exam_type: str
     exam_number: str
     exam_date: date
-    expiry_date: date
+    expiry_date: date | None = Field(description="None: the registry gives no expiry date.")
     status: HolderStatus
     withdrawn_on: date | None = Field(description="The day the registry withdrew it, if it did.")
     modules: list[str] = Field(description="Codes of the add-on modules this diploma carries.")

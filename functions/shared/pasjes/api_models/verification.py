@@ -38,7 +38,8 @@ class Verification(ApiModel):
     qualification: VerifiedQualification
     holder_name: str
     exam_date: date
-    expiry_date: date
+    # None: the registry gives no expiry date (valid for good).
+    expiry_date: date | None
     checked_at: datetime
 
     @classmethod

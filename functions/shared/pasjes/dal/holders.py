@@ -22,7 +22,7 @@ class QualificationAttribute(MapAttribute[str, Any]):
     exam_type = UnicodeAttribute(attr_name="examType")
     exam_number = UnicodeAttribute(attr_name="examNumber")
     exam_date = UnicodeAttribute(attr_name="examDate")
-    expiry_date = UnicodeAttribute(attr_name="expiryDate")
+    expiry_date = UnicodeAttribute(attr_name="expiryDate", null=True)
     parent_code = UnicodeAttribute(attr_name="parentCode", null=True)
     withdrawn_on = UnicodeAttribute(attr_name="withdrawnOn", null=True)
 
@@ -51,7 +51,7 @@ def _to_domain(item: HolderModel) -> Holder:
                 exam_type=q.exam_type,
                 exam_number=q.exam_number,
                 exam_date=date.fromisoformat(q.exam_date),
-                expiry_date=date.fromisoformat(q.expiry_date),
+                expiry_date=date.fromisoformat(q.expiry_date) if q.expiry_date else None,
                 parent_code=q.parent_code,
                 withdrawn_on=date.fromisoformat(q.withdrawn_on) if q.withdrawn_on else None,
             )
@@ -73,7 +73,7 @@ def _to_model(holder: Holder) -> HolderModel:
                 exam_type=q.exam_type,
                 exam_number=q.exam_number,
                 exam_date=q.exam_date.isoformat(),
-                expiry_date=q.expiry_date.isoformat(),
+                expiry_date=q.expiry_date.isoformat() if q.expiry_date else None,
                 parent_code=q.parent_code,
                 withdrawn_on=q.withdrawn_on.isoformat() if q.withdrawn_on else None,
             )

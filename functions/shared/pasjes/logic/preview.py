@@ -106,10 +106,14 @@ def preview_selection(
         # A pass per qualification, as passes_of makes them with no option chosen.
         for q in holder.qualifications:
             described.setdefault(q.code, CodeCount(q.code, q.name, q.type, 0))
-            present_dates.add(q.expiry_date)
             # Each option counted under the other option's choice only (see the module's doc).
             if not dates or q.expiry_date in dates:
                 code_counts[q.code] += 1
+            # A qualification without an expiry date is no date option, and no chosen date
+            # fits it.
+            if q.expiry_date is None:
+                continue
+            present_dates.add(q.expiry_date)
             if not codes or q.code in codes:
                 date_counts[q.expiry_date] += 1
     skipped = tuple(number for number, count in pass_counts if count == 0)

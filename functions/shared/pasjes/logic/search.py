@@ -102,7 +102,7 @@ def sort_key(sort: SortKey, *, today: date) -> Callable[[HolderRow], str]:
         def by_status(row: HolderRow) -> str:
             if row.withdrawn:
                 status = withdrawn
-            elif row.expiry_date and row.expiry_date >= since:
+            elif row.expiry_date >= since if row.expiry_date else row.undated:
                 status = valid
             else:
                 status = expired

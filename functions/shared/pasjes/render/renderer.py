@@ -90,7 +90,9 @@ def draw_pass(
     if external:
         text.field(MARGIN + 2 * column, row1, LABEL_EXTERNAL, external, cell)
     text.field(MARGIN, row2, LABEL_EXAM, format_date(p.qualification.exam_date), cell)
-    text.field(MARGIN + column, row2, LABEL_EXPIRY, format_date(p.qualification.expiry_date), cell)
+    # No expiry date (the registry gives none): "-", as the portal shows it.
+    expiry = p.qualification.expiry_date
+    text.field(MARGIN + column, row2, LABEL_EXPIRY, format_date(expiry) if expiry else "-", cell)
 
     modules = [display_text(m.name) for m in p.modules]
     if p.qualification.type is QualificationType.DIPLOMA and modules:
