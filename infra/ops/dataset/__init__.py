@@ -1,41 +1,42 @@
-"""The import format: organisations, contact persons, holders, qualifications and registrations.
+"""The import format, for the operator's tools: read in the shared layer (pasjes.importing, where
+the import function reads it too), written here (`writing`: a dataset back to files, and an
+export as the registry sends it).
 
 A dataset is a folder of five UTF-8 CSV files with a header line, or one JSON file holding the same
-five lists under the same field names:
-
-- `organisations.csv`: id,name
-- `contacts.csv`: email,organisationId (one line per membership)
-- `holders.csv`: qualificationNumber,name,birthDate
-- `qualifications.csv`: qualificationNumber,code,name,type,examType,examTypeName,examNumber,
-  examDate,expiryDate,parentCode,withdrawnOn (withdrawnOn: the day the registry withdrew the
-  qualification, ingetrokken; empty while it stands. The column may be left out altogether.)
-- `registrations.csv`: organisationId,qualificationNumber,externalNumber
-
-Every row is checked and every problem is reported as `file:line: message` in one `DatasetError`,
-so that a file with one bad row loads nothing rather than half.
-
-The modules: `model` (the tables, `Dataset`, `DatasetError`), `reading` (files to records, and
-`parse`), `validating` (a record's values checked, problems as `file:line: message`),
-`building` (checked records to the domain's objects; the tables' rows and organisations) and
-`writing` (a dataset back to files).
+five lists under the same field names; an export is those files in one ZIP with a
+`manifest.json` (see docs/data-model.md, "Import format").
 """
 
-from infra.ops.dataset.building import organisations_for, rows_for
-from infra.ops.dataset.model import FIELDS, OMISSIBLE_COLUMNS, Dataset, DatasetError
-from infra.ops.dataset.reading import parse, parse_folder, parse_json
+from infra.ops.dataset.exporting import export_bytes, write_export
 from infra.ops.dataset.writing import records_of, write_folder, write_json
+from pasjes.importing import (
+    FIELDS,
+    OMISSIBLE_COLUMNS,
+    Dataset,
+    DatasetError,
+    Manifest,
+    parse,
+    parse_export,
+    parse_folder,
+    parse_json,
+)
+from pasjes.importing.building import organisations_for, rows_for
 
 __all__ = [
     "FIELDS",
     "OMISSIBLE_COLUMNS",
     "Dataset",
     "DatasetError",
+    "Manifest",
+    "export_bytes",
     "organisations_for",
     "parse",
+    "parse_export",
     "parse_folder",
     "parse_json",
     "records_of",
     "rows_for",
+    "write_export",
     "write_folder",
     "write_json",
 ]

@@ -3,17 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from infra.ops.dataset.model import Dataset, DatasetError, Record
-from infra.ops.dataset.validating import (
-    Row,
-    first_seen,
-    in_reading_order,
-    known_holder,
-    known_organisation,
-)
 from pasjes.domain import (
     ExamType,
     Holder,
@@ -23,10 +15,19 @@ from pasjes.domain import (
     QualificationType,
     Registration,
 )
+from pasjes.importing.model import Dataset, DatasetError, Record
+from pasjes.importing.validating import (
+    Row,
+    first_seen,
+    in_reading_order,
+    known_holder,
+    known_organisation,
+)
 
 
-def build(tables: Mapping[str, list[Record]], errors: list[str]) -> Dataset:
-    """The dataset of the tables' records; DatasetError with every problem when any is bad."""
+def build(tables: Mapping[str, Iterable[Record]], errors: list[str]) -> Dataset:
+    """The dataset of the tables' records (read in the tables' order, each once); DatasetError
+    with every problem when any is bad."""
     organisations = _organisations(tables["organisations"], errors)
     memberships = _memberships(tables["contacts"], organisations, errors)
     holders = _holders(tables["holders"], errors)
@@ -43,6 +44,9 @@ def build(tables: Mapping[str, list[Record]], errors: list[str]) -> Dataset:
                 name=h.name,
                 birth_date=h.birth_date,
                 qualifications=tuple(qualifications.get(h.qualification_number, ())),
+                initials=h.initials,
+                prefix=h.prefix,
+                surname=h.surname,
             )
             for h in holders.values()
         ),
@@ -51,7 +55,7 @@ def build(tables: Mapping[str, list[Record]], errors: list[str]) -> Dataset:
     )
 
 
-def _organisations(records: list[Record], errors: list[str]) -> dict[str, Organisation]:
+def _organisations(records: Iterable[Record], errors: list[str]) -> dict[str, Organisation]:
     organisations: dict[str, Organisation] = {}
     seen: dict[Any, str] = {}
     for record in records:
@@ -66,7 +70,7 @@ def _organisations(records: list[Record], errors: list[str]) -> dict[str, Organi
 
 
 def _memberships(
-    records: list[Record], organisations: Mapping[str, Organisation], errors: list[str]
+    records: Iterable[Record], organisations: Mapping[str, Organisation], errors: list[str]
 ) -> dict[str, tuple[str, ...]]:
     memberships: dict[str, list[str]] = defaultdict(list)
     seen: dict[Any, str] = {}
@@ -82,7 +86,7 @@ def _memberships(
     return {email: tuple(ids) for email, ids in memberships.items()}
 
 
-def _holders(records: list[Record], errors: list[str]) -> dict[str, Holder]:
+def _holders(records: Iterable[Record], errors: list[str]) -> dict[str, Holder]:
     holders: dict[str, Holder] = {}
     seen: dict[Any, str] = {}
     for record in records:
@@ -90,15 +94,25 @@ def _holders(records: list[Record], errors: list[str]) -> dict[str, Holder]:
         number = row.qualification_number()
         name = row.text("name")
         birth_date = row.date("birthDate")
-        if number is None or name is None or birth_date is None:
+        initials = row.optional_text("initials")
+        prefix = row.optional_text("prefix")
+        surname = row.optional_text("surname")
+        if number is None or name is None or birth_date is None or not row.ok:
             continue
         if first_seen(seen, number, row, f"qualificationNumber {number}"):
-            holders[number] = Holder(qualification_number=number, name=name, birth_date=birth_date)
+            holders[number] = Holder(
+                qualification_number=number,
+                name=name,
+                birth_date=birth_date,
+                initials=initials,
+                prefix=prefix,
+                surname=surname,
+            )
     return holders
 
 
 def _qualifications(
-    records: list[Record], holders: Mapping[str, Holder], errors: list[str]
+    records: Iterable[Record], holders: Mapping[str, Holder], errors: list[str]
 ) -> tuple[dict[str, list[Qualification]], list[ExamType]]:
     by_holder: dict[str, list[Qualification]] = defaultdict(list)
     places: dict[tuple[str, str], Row] = {}
@@ -173,7 +187,7 @@ def _qualifications(
 
 
 def _registrations(
-    records: list[Record],
+    records: Iterable[Record],
     organisations: Mapping[str, Organisation],
     holders: Mapping[str, Holder],
     errors: list[str],

@@ -12,7 +12,8 @@ from pasjes.domain import ExamType, Holder, Organisation, Registration
 FIELDS: Final[Mapping[str, tuple[str, ...]]] = {
     "organisations": ("id", "name"),
     "contacts": ("email", "organisationId"),
-    "holders": ("qualificationNumber", "name", "birthDate"),
+    # initials, prefix (tussenvoegsel) and surname: optional parts of the name as written.
+    "holders": ("qualificationNumber", "name", "birthDate", "initials", "prefix", "surname"),
     "qualifications": (
         "qualificationNumber",
         "code",
@@ -29,7 +30,7 @@ FIELDS: Final[Mapping[str, tuple[str, ...]]] = {
     "registrations": ("organisationId", "qualificationNumber", "externalNumber"),
 }
 # Columns a CSV header may leave out (added to the format later: older files stay valid).
-OMISSIBLE_COLUMNS: Final = frozenset({"withdrawnOn"})
+OMISSIBLE_COLUMNS: Final = frozenset({"withdrawnOn", "initials", "prefix", "surname"})
 
 
 class DatasetError(Exception):

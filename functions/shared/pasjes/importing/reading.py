@@ -1,16 +1,32 @@
-"""Reading a dataset's files: a folder of CSV files or one JSON file, as records to check."""
+"""Reading a dataset: a folder of CSV files, one JSON file, or an export (a ZIP of the CSV
+files with a manifest, or the JSON form with the manifest inside; either may be gzipped).
+
+Records are read lazily, table by table, so an export of a national registry is never held as
+a list of records: only as the dataset it builds.
+"""
 
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
-from collections.abc import Iterator
+import zipfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from infra.ops.dataset.building import build
-from infra.ops.dataset.model import FIELDS, OMISSIBLE_COLUMNS, Dataset, Record
+from pasjes.importing.building import build
+from pasjes.importing.manifest import MANIFEST_FILE, Manifest, ManifestError, parse_manifest
+from pasjes.importing.model import FIELDS, OMISSIBLE_COLUMNS, Dataset, DatasetError, Record
+
+# The name the JSON form's problems are reported under.
+JSON_EXPORT = "export.json"
+_GZIP = b"\x1f\x8b"
+_ZIP = b"PK\x03\x04"
+
+# A file's bytes when first needed (None when the file is missing: reported by the reader).
+Source = Callable[[], bytes | None]
 
 
 def parse(path: Path | str) -> Dataset:
@@ -24,65 +40,153 @@ def parse(path: Path | str) -> Dataset:
 def parse_folder(path: Path | str) -> Dataset:
     folder = Path(path)
     errors: list[str] = []
-    tables = {table: list(_read_csv(folder / f"{table}.csv", table, errors)) for table in FIELDS}
+    tables = {
+        table: _read_csv(f"{table}.csv", _file_source(folder / f"{table}.csv"), table, errors)
+        for table in FIELDS
+    }
     return build(tables, errors)
 
 
 def parse_json(path: Path | str) -> Dataset:
     file = Path(path)
     errors: list[str] = []
-    tables = _read_json(file, errors)
+    tables = _read_json(file.name, _file_source(file), errors, allow_manifest=False)[0]
     return build(tables, errors)
 
 
-def _decode(file: Path, errors: list[str]) -> str | None:
+def parse_export(payload: bytes) -> tuple[Manifest, Dataset]:
+    """An export object's manifest and dataset. DatasetError lists every problem, the
+    manifest's included (as `manifest.json: ...`)."""
+    if payload[:2] == _GZIP:
+        try:
+            payload = gzip.decompress(payload)
+        except (OSError, EOFError) as error:
+            raise DatasetError([f"export: not a readable gzip file ({error})"]) from None
+    errors: list[str] = []
+    manifest: Manifest | None = None
+    if payload[:4] == _ZIP:
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(payload))
+        except zipfile.BadZipFile as error:
+            raise DatasetError([f"export: not a readable ZIP file ({error})"]) from None
+        members = _members(archive)
+        manifest = _zip_manifest(archive, members, errors)
+        tables = {
+            table: _read_csv(
+                f"{table}.csv", _member_source(archive, members.get(f"{table}.csv")), table, errors
+            )
+            for table in FIELDS
+        }
+    else:
+        tables, document_manifest = _read_json(
+            JSON_EXPORT, lambda: payload, errors, allow_manifest=True
+        )
+        if document_manifest is None:
+            errors.append(f"{JSON_EXPORT}: no manifest (an object under the key 'manifest')")
+        else:
+            manifest = _manifest_of(document_manifest, errors)
+    dataset = build(tables, errors)
+    if manifest is None:
+        raise DatasetError(errors or [f"{MANIFEST_FILE}: missing"])
+    return manifest, dataset
+
+
+def _members(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
+    """The archive's files by base name (a zipped folder puts them one level down)."""
+    members: dict[str, zipfile.ZipInfo] = {}
+    for info in archive.infolist():
+        if info.is_dir() or info.filename.startswith("__MACOSX/"):
+            continue
+        members.setdefault(info.filename.rsplit("/", 1)[-1], info)
+    return members
+
+
+def _zip_manifest(
+    archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], errors: list[str]
+) -> Manifest | None:
+    info = members.get(MANIFEST_FILE)
+    if info is None:
+        errors.append(f"{MANIFEST_FILE}: file not found in the export")
+        return None
     try:
-        data = file.read_bytes()
-    except FileNotFoundError:
-        errors.append(f"{file.name}: file not found")
+        document = json.loads(archive.read(info).decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        errors.append(f"{MANIFEST_FILE}: not valid JSON ({error})")
+        return None
+    return _manifest_of(document, errors)
+
+
+def _manifest_of(document: Any, errors: list[str]) -> Manifest | None:
+    try:
+        return parse_manifest(document)
+    except ManifestError as error:
+        errors.extend(str(error).split("; "))
+        return None
+
+
+def _file_source(file: Path) -> Source:
+    def read() -> bytes | None:
+        try:
+            return file.read_bytes()
+        except FileNotFoundError:
+            return None
+
+    return read
+
+
+def _member_source(archive: zipfile.ZipFile, info: zipfile.ZipInfo | None) -> Source:
+    return lambda: None if info is None else archive.read(info)
+
+
+def _decode(name: str, source: Source, errors: list[str]) -> str | None:
+    data = source()
+    if data is None:
+        errors.append(f"{name}: file not found")
         return None
     try:
         # utf-8-sig: spreadsheet programs put a byte order mark in front of a UTF-8 export.
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        errors.append(f"{file.name}:{line}: not UTF-8 text (byte {data[error.start]:#04x})")
+        errors.append(f"{name}:{line}: not UTF-8 text (byte {data[error.start]:#04x})")
         return None
 
 
-def _read_csv(file: Path, table: str, errors: list[str]) -> Iterator[Record]:
-    text = _decode(file, errors)
+def _read_csv(name: str, source: Source, table: str, errors: list[str]) -> Iterator[Record]:
+    text = _decode(name, source, errors)
     if text is None:
         return
     expected = FIELDS[table]
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    del text
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
-        errors.append(f"{file.name}:1: empty file; expected the header {','.join(expected)}")
+        errors.append(f"{name}:1: empty file; expected the header {','.join(expected)}")
         return
     except csv.Error as error:
-        errors.append(f"{file.name}:1: {error}")
+        errors.append(f"{name}:1: {error}")
         return
     missing = [f for f in expected if f not in header and f not in OMISSIBLE_COLUMNS]
     unknown = [h for h in header if h not in expected]
     if missing or unknown or len(set(header)) != len(header):
         errors.append(
-            f"{file.name}:1: the header must name the columns {','.join(expected)}"
+            f"{name}:1: the header must name the columns {','.join(expected)}"
             + (f"; missing {', '.join(missing)}" if missing else "")
             + (f"; unknown {', '.join(unknown)}" if unknown else "")
         )
         return
     line = reader.line_num + 1
+    blank = dict.fromkeys(expected, "")
     while True:
         try:
             cells = next(reader)
         except StopIteration:
             return
         except csv.Error as error:
-            errors.append(f"{file.name}:{line}: {error}")
+            errors.append(f"{name}:{line}: {error}")
             return
-        where = f"{file.name}:{line}"
+        where = f"{name}:{line}"
         # A quoted value may span lines; the next row starts after the last line this one used.
         line = reader.line_num + 1
         if not any(c.strip() for c in cells):
@@ -90,37 +194,46 @@ def _read_csv(file: Path, table: str, errors: list[str]) -> Iterator[Record]:
         if len(cells) != len(header):
             errors.append(f"{where}: {len(cells)} values where the header has {len(header)}")
             continue
-        values = dict.fromkeys(expected, "")
+        values = blank.copy()
         values.update((h, c.strip()) for h, c in zip(header, cells, strict=True))
         yield Record(where, values)
 
 
-def _read_json(file: Path, errors: list[str]) -> dict[str, list[Record]]:
-    tables: dict[str, list[Record]] = {table: [] for table in FIELDS}
-    text = _decode(file, errors)
+def _read_json(
+    name: str, source: Source, errors: list[str], *, allow_manifest: bool
+) -> tuple[dict[str, Any], Any]:
+    """The tables' records (lazily made) and the document's manifest, if it has one."""
+    tables: dict[str, Any] = {table: iter(()) for table in FIELDS}
+    text = _decode(name, source, errors)
     if text is None:
-        return tables
+        return tables, None
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        errors.append(f"{file.name}:{error.lineno}: not valid JSON: {error.msg}")
-        return tables
+        errors.append(f"{name}:{error.lineno}: not valid JSON: {error.msg}")
+        return tables, None
+    del text
     if not isinstance(document, dict):
-        errors.append(f"{file.name}: expected an object with the lists {', '.join(FIELDS)}")
-        return tables
-    for key in sorted(set(document) - set(FIELDS)):
-        errors.append(f"{file.name}: unknown list {key!r}")
-    for table, fields in FIELDS.items():
-        items = document.get(table, [])
-        if not isinstance(items, list):
-            errors.append(f"{file.name}: {table} must be a list")
-            continue
-        for index, item in enumerate(items):
-            where = f"{file.name}:{table}[{index}]"
-            values = _json_values(where, item, fields, errors)
-            if values is not None:
-                tables[table].append(Record(where, values))
-    return tables
+        errors.append(f"{name}: expected an object with the lists {', '.join(FIELDS)}")
+        return tables, None
+    allowed = set(FIELDS) | ({"manifest"} if allow_manifest else set())
+    for key in sorted(set(document) - allowed):
+        errors.append(f"{name}: unknown list {key!r}")
+    for table in FIELDS:
+        tables[table] = _json_records(name, table, document.pop(table, []), errors)
+    return tables, document.get("manifest")
+
+
+def _json_records(name: str, table: str, items: Any, errors: list[str]) -> Iterator[Record]:
+    if not isinstance(items, list):
+        errors.append(f"{name}: {table} must be a list")
+        return
+    fields = FIELDS[table]
+    for index, item in enumerate(items):
+        where = f"{name}:{table}[{index}]"
+        values = _json_values(where, item, fields, errors)
+        if values is not None:
+            yield Record(where, values)
 
 
 def _json_values(

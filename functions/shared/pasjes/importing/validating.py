@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from infra.ops.dataset.model import FIELDS, Record
 from pasjes.domain import (
     CODE_PATTERN,
     ORGANISATION_ID_PATTERN,
@@ -17,6 +16,7 @@ from pasjes.domain import (
     Organisation,
     QualificationType,
 )
+from pasjes.importing.model import FIELDS, Record
 from pasjes.text import invisible_characters
 
 _QUALIFICATION_NUMBER = re.compile(QUALIFICATION_NUMBER_PATTERN)
@@ -69,6 +69,10 @@ class Row:
             self.error(f"{field} is longer than {_MAX_TEXT} characters")
             return None
         return value
+
+    def optional_text(self, field: str) -> str | None:
+        """Free text that may be left empty (or its column left out)."""
+        return self.text(field) if self.raw(field) else None
 
     def identifier(self, field: str, *, optional: bool = False) -> str | None:
         """A qualification code, exam type or exam number, as the API accepts them."""

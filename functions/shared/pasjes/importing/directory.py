@@ -1,0 +1,175 @@
+"""The contact persons' user pool, as the import needs it: who is there, invite, disable, enable.
+
+The import touches only the users it created itself: those carry `custom:managed = registry`
+(an immutable custom attribute of the pool). Operators and other users made by hand are never
+invited, disabled or enabled by it; they can still be contact persons (their memberships follow
+the export), if their email is verified and they are enabled.
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final, Protocol
+
+from pasjes.importing.report import Invitation
+
+if TYPE_CHECKING:
+    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
+    from mypy_boto3_cognito_idp.type_defs import UserTypeTypeDef
+
+# The custom attribute (declared in the pool's schema, not mutable) that marks the import's users.
+MANAGED_ATTRIBUTE: Final = "custom:managed"
+MANAGED_VALUE: Final = "registry"
+
+
+@dataclass(frozen=True)
+class DirectoryUser:
+    username: str
+    sub: str
+    enabled: bool
+    # Created by the import (custom:managed): only these does it disable and enable.
+    managed: bool
+    email_verified: bool = True
+
+
+class Directory(Protocol):
+    def users(self) -> Mapping[str, DirectoryUser]:
+        """Every user of the pool by lower-cased email."""
+        ...
+
+    def invite(self, email: str, organisations: Sequence[str]) -> tuple[DirectoryUser, Invitation]:
+        """Create a managed user with a verified email and send Cognito's invitation, which
+        names `organisations` (their names) and where to sign in."""
+        ...
+
+    def disable(self, username: str) -> None:
+        """Disable the user and sign them out everywhere."""
+        ...
+
+    def enable(self, username: str) -> None: ...
+
+
+def managed_users(directory: Directory) -> dict[str, DirectoryUser]:
+    """The users the import created, by lower-cased email."""
+    return {email: user for email, user in directory.users().items() if user.managed}
+
+
+def temporary_password() -> str:
+    """12 random characters from each class the pool's policy asks for, shuffled: 24 in all."""
+    classes = (string.ascii_lowercase, string.ascii_uppercase, string.digits)
+    characters = [secrets.choice(c) for c in classes for _ in range(8)]
+    secrets.SystemRandom().shuffle(characters)
+    return "".join(characters)
+
+
+class CognitoDirectory:
+    """The real pool, through boto3's cognito-idp client (made when first needed)."""
+
+    def __init__(
+        self, user_pool_id: str, *, client: CognitoIdentityProviderClient | None = None
+    ) -> None:
+        self.user_pool_id = user_pool_id
+        self._client = client
+
+    @property
+    def client(self) -> CognitoIdentityProviderClient:
+        if self._client is None:
+            import boto3
+
+            from pasjes.settings import get_settings
+
+            self._client = boto3.client("cognito-idp", region_name=get_settings().region)
+        return self._client
+
+    def users(self) -> Mapping[str, DirectoryUser]:
+        found: dict[str, DirectoryUser] = {}
+        for page in self.client.get_paginator("list_users").paginate(UserPoolId=self.user_pool_id):
+            for user in page.get("Users", []):
+                email, directory_user = _directory_user(user)
+                if email:
+                    found[email.casefold()] = directory_user
+        return found
+
+    def invite(self, email: str, organisations: Sequence[str]) -> tuple[DirectoryUser, Invitation]:
+        password = temporary_password()
+        names = ", ".join(organisations)
+        created = self.client.admin_create_user(
+            UserPoolId=self.user_pool_id,
+            Username=email,
+            UserAttributes=[
+                {"Name": "email", "Value": email},
+                # The registry vouches for the address: the invitation goes to it.
+                {"Name": "email_verified", "Value": "true"},
+                {"Name": MANAGED_ATTRIBUTE, "Value": MANAGED_VALUE},
+            ],
+            TemporaryPassword=password,
+            DesiredDeliveryMediums=["EMAIL"],
+            # For the pool's custom message trigger, which names them in the Dutch invitation
+            # (the invitation template itself can only say {username} and {####}).
+            ClientMetadata={"organisations": names[:2000]},
+        )["User"]
+        _, user = _directory_user(created)
+        return user, Invitation(
+            email=email, temporary_password=password, organisations=tuple(organisations)
+        )
+
+    def disable(self, username: str) -> None:
+        self.client.admin_disable_user(UserPoolId=self.user_pool_id, Username=username)
+        # Disabling stops new sign-ins and token refreshes; this revokes the refresh tokens
+        # issued already, so no session outlives the membership.
+        self.client.admin_user_global_sign_out(UserPoolId=self.user_pool_id, Username=username)
+
+    def enable(self, username: str) -> None:
+        self.client.admin_enable_user(UserPoolId=self.user_pool_id, Username=username)
+
+
+def _directory_user(user: UserTypeTypeDef) -> tuple[str, DirectoryUser]:
+    attributes = {a["Name"]: a.get("Value", "") for a in user.get("Attributes", [])}
+    return attributes.get("email", ""), DirectoryUser(
+        username=user.get("Username", ""),
+        sub=attributes.get("sub", ""),
+        enabled=bool(user.get("Enabled", True)),
+        managed=attributes.get(MANAGED_ATTRIBUTE) == MANAGED_VALUE,
+        email_verified=attributes.get("email_verified") == "true",
+    )
+
+
+class StaticDirectory:
+    """A directory of known users that invites nobody: the operator's `load` of a dataset
+    against resolved subs, and tests. Disabling and enabling flip the flag in memory."""
+
+    def __init__(self, users: Mapping[str, DirectoryUser]) -> None:
+        self._users = {email.casefold(): user for email, user in users.items()}
+        self.invited: list[Invitation] = []
+        self.disabled: list[str] = []
+        self.enabled: list[str] = []
+
+    def users(self) -> Mapping[str, DirectoryUser]:
+        return dict(self._users)
+
+    def invite(self, email: str, organisations: Sequence[str]) -> tuple[DirectoryUser, Invitation]:
+        user = DirectoryUser(
+            username=email, sub=f"sub-{email.casefold()}", enabled=True, managed=True
+        )
+        self._users[email.casefold()] = user
+        invitation = Invitation(email, temporary_password(), tuple(organisations))
+        self.invited.append(invitation)
+        return user, invitation
+
+    def disable(self, username: str) -> None:
+        self._flip(username, enabled=False)
+        self.disabled.append(username)
+
+    def enable(self, username: str) -> None:
+        self._flip(username, enabled=True)
+        self.enabled.append(username)
+
+    def _flip(self, username: str, *, enabled: bool) -> None:
+        for email, user in self._users.items():
+            if user.username == username:
+                self._users[email] = DirectoryUser(
+                    user.username, user.sub, enabled, user.managed, user.email_verified
+                )
