@@ -13,6 +13,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pasjes.api import api_entry, current_caller, make_resolver, reject_unknown_parameters, resolve
 from pasjes.api_models.common import (
     Code,
+    ExamNumberQuery,
     IsoDate,
     OrganisationId,
     QualificationNumber,
@@ -54,7 +55,10 @@ def get_exam_types(organisation: OrganisationParam = None) -> ExamTypes:
 def get_holders(
     organisation: OrganisationParam = None,
     exam_type: Annotated[Code | None, Query(alias="examType")] = None,
-    exam_number: Annotated[Code | None, Query(alias="examNumber")] = None,
+    exam_number: Annotated[
+        ExamNumberQuery | None,
+        Query(alias="examNumber", description="Case and surrounding spaces are ignored."),
+    ] = None,
     expiry_from: Annotated[IsoDate | None, Query(alias="expiryFrom")] = None,
     expiry_to: Annotated[IsoDate | None, Query(alias="expiryTo")] = None,
     q: Annotated[

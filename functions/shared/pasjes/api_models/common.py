@@ -83,6 +83,13 @@ Reference = Annotated[
     AfterValidator(_in_reference_repertoire),
     AfterValidator(str.strip),
 ]
+# An exam number to search on, as typed: surrounding spaces and case do not count ("ex45465 " is
+# EX45465); the document's pattern says so, so a fuzzer's "invalid" values are invalid here too.
+ExamNumberQuery = Annotated[
+    str,
+    StringConstraints(pattern=f"^ *{CODE_PATTERN.strip('^$')} *$"),
+    AfterValidator(lambda value: value.strip().upper()),
+]
 # The search text: digits of any script count as the ASCII digits of a qualification number.
 SearchText = Annotated[str, StringConstraints(max_length=100), AfterValidator(ascii_digits)]
 

@@ -180,7 +180,8 @@ def forget_cached_lists() -> None:
 
 
 def rows_of_exam(organisation_id: str, exam_number: str) -> list[HolderRow]:
-    return _rows_of_chunks(organisation_id, f"{_EXAM}{exam_number}#")
+    """The rows of an exam's holders; exam numbers are keyed upper-case, so any case finds them."""
+    return _rows_of_chunks(organisation_id, f"{_EXAM}{exam_number.upper()}#")
 
 
 def get_rows(organisation_id: str, qualification_numbers: Iterable[str]) -> dict[str, HolderRow]:
@@ -195,10 +196,10 @@ def get_rows(organisation_id: str, qualification_numbers: Iterable[str]) -> dict
 def replace_rows(organisation_id: str, rows: Iterable[HolderRow]) -> None:
     """Make `rows` the organisation's registrations: write them, drop whatever is not among them."""
     # Stored in the list's default order (by name): sorting what is sorted already is nearly free.
-    ordered = sorted(rows, key=lambda r: (r.name_key, r.qualification_number))
+    ordered = sorted(rows, key=lambda r: (r.sort_name or r.name_key, r.qualification_number))
     by_exam: dict[str, list[HolderRow]] = defaultdict(list)
     for row in ordered:
-        for exam_number in row.exam_numbers:
+        for exam_number in {n.upper() for n in row.exam_numbers}:
             by_exam[exam_number].append(row)
     items = [_holder_item(organisation_id, row) for row in ordered]
     items += _chunk_items(organisation_id, _LIST, ordered)

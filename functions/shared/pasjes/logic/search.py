@@ -123,8 +123,9 @@ def _filters(search: HolderSearch) -> list[Callable[[HolderRow], bool]]:
         exam_type = search.exam_type
         filters.append(lambda row: exam_type in row.exam_types)
     if search.exam_number is not None:
-        exam_number = search.exam_number
-        filters.append(lambda row: exam_number in row.exam_numbers)
+        # Exam numbers match in any case ("ex45465" is EX45465).
+        exam_number = search.exam_number.strip().upper()
+        filters.append(lambda row: any(n.upper() == exam_number for n in row.exam_numbers))
     if search.expiry_from is not None:
         low = search.expiry_from.isoformat()
         filters.append(lambda row: row.expiry_date is not None and row.expiry_date >= low)
