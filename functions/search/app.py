@@ -21,6 +21,7 @@ from pasjes.api_models.common import (
 )
 from pasjes.api_models.holders import ExamTypes, HolderDetails, HolderList, Me
 from pasjes.domain import SortKey, SortOrder
+from pasjes.logic.expiry import ExpiryWindow, default_sort
 from pasjes.logic.holders import exam_types, holder_details, holder_list, me
 from pasjes.logic.search import HolderSearch
 
@@ -68,7 +69,23 @@ def get_holders(
             "or words of the name; accents, case and fullwidth characters are ignored."
         ),
     ] = None,
-    sort: SortKey = SortKey.NAME,
+    expiring: Annotated[
+        ExpiryWindow | None,
+        Query(
+            description="Verloopt binnen: only holders with a qualification (not withdrawn) whose "
+            "own expiry date falls in the next 1, 3, 6 or 12 months (from today through the same "
+            "day then, on the month's last day where it is shorter), or in the past 12 months "
+            "(past12m: through yesterday); each item then lists them in `expiring`. Whatever "
+            "the holder's other qualifications; one without an expiry date never counts."
+        ),
+    ] = None,
+    sort: Annotated[
+        SortKey | None,
+        Query(
+            description="Default: name, or with `expiring` expiryDate, which then means the "
+            "earliest expiry date in the window."
+        ),
+    ] = None,
     order: SortOrder = SortOrder.ASC,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[
@@ -90,7 +107,8 @@ def get_holders(
         expiry_from=expiry_from,
         expiry_to=expiry_to,
         q=q,
-        sort=sort,
+        expiring=expiring,
+        sort=sort or default_sort(expiring),
         order=order,
         limit=limit,
     )
@@ -104,6 +122,7 @@ _HOLDER_PARAMETERS = (
     "expiryFrom",
     "expiryTo",
     "q",
+    "expiring",
     "sort",
     "order",
     "limit",

@@ -72,6 +72,8 @@ def test_rows_show_status_derived_from_expiry_and_external_number(portal: None) 
         "expiryDate": "2030-10-01",
         "status": "Geldig",
         "externalNumber": "1122334455",
+        # Only under an expiry window (test_expiring_api.py).
+        "expiring": None,
     }
     assert rows["12345678"]["status"] == "Verlopen"
     assert rows["99731441"]["externalNumber"] is None

@@ -13,6 +13,7 @@ from pasjes.domain import (
     HolderStatus,
     Qualification,
     QualificationType,
+    RowQualification,
 )
 
 
@@ -30,6 +31,18 @@ class ExamTypes(ApiModel):
     items: list[ExamTypeOut]
 
 
+class ExpiringOut(ApiModel):
+    """A qualification whose own expiry date falls in the chosen window."""
+
+    code: str
+    name: str
+    expiry_date: date
+
+    @classmethod
+    def of(cls, q: RowQualification) -> ExpiringOut:
+        return cls(code=q.code, name=q.name, expiry_date=date.fromisoformat(q.expiry_date or ""))
+
+
 class HolderOut(ApiModel):
     qualification_number: str
     name: str
@@ -37,9 +50,16 @@ class HolderOut(ApiModel):
     expiry_date: date | None
     status: HolderStatus
     external_number: str | None
+    expiring: list[ExpiringOut] | None = Field(
+        default=None,
+        description="Only with `expiring`: the holder's qualifications (not withdrawn) whose own "
+        "expiry date falls in the window, earliest first.",
+    )
 
     @classmethod
-    def of(cls, row: HolderRow, *, today: date) -> HolderOut:
+    def of(
+        cls, row: HolderRow, *, today: date, expiring: list[RowQualification] | None = None
+    ) -> HolderOut:
         return cls(
             qualification_number=row.qualification_number,
             name=row.name,
@@ -47,6 +67,7 @@ class HolderOut(ApiModel):
             expiry_date=date.fromisoformat(row.expiry_date) if row.expiry_date else None,
             status=row.status(today=today),
             external_number=row.external_number,
+            expiring=None if expiring is None else [ExpiringOut.of(q) for q in expiring],
         )
 
 

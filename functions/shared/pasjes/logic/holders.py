@@ -21,6 +21,7 @@ from pasjes.dal import contacts, holders, organisations, registrations
 from pasjes.domain import Organisation
 from pasjes.logic.access import organisation_of, registered_holder
 from pasjes.logic.cursor import cursor_secret
+from pasjes.logic.expiry import expiring, span_of
 from pasjes.logic.pass_requests import Clock, utc_now
 from pasjes.logic.search import HolderSearch, search_holders
 
@@ -62,8 +63,12 @@ def holder_list(
     audit.holders_listed(
         organisation=chosen.id, sub=caller_sub, returned=len(page.items), total=page.total
     )
+    span = span_of(search.expiring, today=today) if search.expiring else None
     return HolderList(
-        items=[HolderOut.of(row, today=today) for row in page.items],
+        items=[
+            HolderOut.of(row, today=today, expiring=expiring(row, span) if span else None)
+            for row in page.items
+        ],
         total=page.total,
         next_cursor=page.next_cursor,
     )

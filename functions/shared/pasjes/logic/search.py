@@ -14,6 +14,7 @@ from operator import attrgetter
 from pasjes.domain import HolderRow, HolderStatus, SortKey, SortOrder
 from pasjes.errors import InvalidParameter
 from pasjes.logic.cursor import decode_cursor, encode_cursor
+from pasjes.logic.expiry import ExpiryWindow, first_expiry_key, row_filter, span_of
 from pasjes.text import fold
 
 DEFAULT_LIMIT = 50
@@ -30,15 +31,17 @@ class HolderSearch:
     expiry_from: date | None = None
     expiry_to: date | None = None
     q: str | None = None
+    # "Verloopt binnen": holders with a qualification expiring in the window (pasjes.logic.expiry).
+    expiring: ExpiryWindow | None = None
     sort: SortKey = SortKey.NAME
     order: SortOrder = SortOrder.ASC
     limit: int = DEFAULT_LIMIT
 
     def fingerprint(self, today: date) -> str:
-        """What a cursor belongs to. Sorting by status depends on the day: a cursor of yesterday's
-        order must not page today's."""
+        """What a cursor belongs to. Sorting by status, and a window, depend on the day: a cursor
+        of yesterday's order must not page today's."""
         fields = {k: str(v) for k, v in asdict(self).items() if k != "limit"}
-        if self.sort is SortKey.STATUS:
+        if self.sort is SortKey.STATUS or self.expiring is not None:
             fields["today"] = today.isoformat()
         return hashlib.sha256(repr(sorted(fields.items())).encode()).hexdigest()[:16]
 
@@ -117,8 +120,10 @@ def sort_key(sort: SortKey, *, today: date) -> Callable[[HolderRow], str]:
     )
 
 
-def _filters(search: HolderSearch) -> list[Callable[[HolderRow], bool]]:
+def _filters(search: HolderSearch, *, today: date) -> list[Callable[[HolderRow], bool]]:
     filters: list[Callable[[HolderRow], bool]] = []
+    if search.expiring is not None:
+        filters.append(row_filter(span_of(search.expiring, today=today)))
     if search.exam_type is not None:
         exam_type = search.exam_type
         filters.append(lambda row: exam_type in row.exam_types)
@@ -137,6 +142,21 @@ def _filters(search: HolderSearch) -> list[Callable[[HolderRow], bool]]:
     return filters
 
 
+def select_rows(
+    rows: Sequence[HolderRow], search: HolderSearch, *, today: date
+) -> tuple[list[HolderRow], Callable[[HolderRow], str]]:
+    """Every row the search finds, sorted ascending, and the key they are sorted by (the list
+    pages through them; the export takes them all)."""
+    filters = _filters(search, today=today)
+    selected = [row for row in rows if all(f(row) for f in filters)] if filters else list(rows)
+    if search.expiring is not None and search.sort is SortKey.EXPIRY_DATE:
+        key = first_expiry_key(span_of(search.expiring, today=today))
+    else:
+        key = sort_key(search.sort, today=today)
+    selected.sort(key=key)
+    return selected, key
+
+
 def search_holders(
     rows: Sequence[HolderRow],
     search: HolderSearch,
@@ -148,10 +168,7 @@ def search_holders(
     """Filter, sort and cut one page; the cursor is the last row's sort value (keyset paging)."""
     fingerprint = search.fingerprint(today)
     after = str(decode_cursor(cursor, fingerprint, secret=secret)) if cursor else None
-    filters = _filters(search)
-    selected = [row for row in rows if all(f(row) for f in filters)] if filters else list(rows)
-    key = sort_key(search.sort, today=today)
-    selected.sort(key=key)
+    selected, key = select_rows(rows, search, today=today)
     keys = list(map(key, selected))
     if search.order is SortOrder.ASC:
         start = bisect_right(keys, after) if after is not None else 0
