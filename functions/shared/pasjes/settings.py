@@ -58,6 +58,10 @@ class Settings:
     public_origin: Name | None = None
     # The name of the secret holding the verification keys; without it passes get no QR code.
     verification_secret_name: Name | None = None
+    # The importer's: the bucket the registry drops its exports into (reports go there too),
+    # and the user pool whose contact persons the import invites, disables and enables.
+    exports_bucket: Name | None = None
+    user_pool_id: Name | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

@@ -114,11 +114,13 @@ class SamTemplate:
             if resource.get("Type") == resource_type
         ]
 
-    def sqs_consumer(self) -> tuple[FunctionSpec, SqsEvent]:
-        consumers = [(f, e) for f in self.functions for e in f.sqs_events]
+    def sqs_consumer(self, queue: str = "RenderQueue") -> tuple[FunctionSpec, SqsEvent]:
+        """The one function fed by this queue (a logical id), with its event source."""
+        consumers = [(f, e) for f in self.functions for e in f.sqs_events if e.queue == queue]
         if len(consumers) != 1:
             raise TemplateError(
-                f"the template must have one function with a Type: SQS event, not {len(consumers)}"
+                f"the template must have one function with a Type: SQS event on {queue}, "
+                f"not {len(consumers)}"
             )
         return consumers[0]
 
