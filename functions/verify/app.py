@@ -20,7 +20,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from pasjes.api import api_entry, make_resolver, reject_unknown_parameters
+from pasjes.api import api_entry, make_resolver, reject_unknown_parameters, resolve_public
 from pasjes.api_models.verification import Verification
 from pasjes.errors import CodeNotFound
 from pasjes.logic.pass_requests import utc_now
@@ -29,9 +29,6 @@ from pasjes.settings import get_settings
 
 metrics = Metrics()
 router = Router()
-
-# The answer is the registry's state now: no cache may keep it, no search engine list it.
-_HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 
 
 @router.get("/verify/<code>")
@@ -50,7 +47,6 @@ def get_verification(
         status_code=HTTPStatus.OK,
         content_type=content_types.APPLICATION_JSON,
         body=Verification.of(verdict),
-        headers=_HEADERS,
     )
 
 
@@ -62,7 +58,9 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     # Validated on the first call (not at import); a missing key secret is the route's 503.
     get_settings()
     # Public: resolved without pasjes.api.resolve, which answers 401 to a caller without claims.
-    return app.resolve(event, context)
+    # The answer is the registry's state now: no cache may keep it, errors included (400, 404,
+    # 503), and no search engine list it (resolve_public marks every answer).
+    return resolve_public(app, event, context)
 
 
 coldstart.finished()

@@ -247,3 +247,36 @@ def test_an_import_that_withdraws_or_renews_changes_the_answer_at_once(
     assert (status, body["status"], body["expiryDate"]) == (200, "geldig", later.isoformat())
     (row,) = registrations.rows_of_organisation("keira-bhv")
     assert row.status(today=today) is HolderStatus.VALID
+
+
+def _marked(headers: dict[str, str]) -> bool:
+    return (
+        headers.get("Cache-Control") == "no-store"
+        and headers.get("X-Content-Type-Options") == "nosniff"
+        and headers.get("X-Robots-Tag") == "noindex"
+    )
+
+
+def test_every_answer_of_the_check_errors_included_is_kept_by_no_cache(
+    portal: None, verification_keys: VerificationKeys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = code_for(verification_keys, "99600953", "DEH")
+    answers = {
+        "200": verify(code),
+        "400": verify(code, debug="1"),
+        "404": verify("a" * 23),
+    }
+    monkeypatch.setattr(public_check, "_read_holder", lambda number: 1 / 0)
+    answers["500"] = verify(code)
+    monkeypatch.delenv("VERIFICATION_SECRET_NAME")
+    get_settings.cache_clear()
+    answers["503"] = verify(code)
+
+    assert {status: answer[0] for status, answer in answers.items()} == {
+        "200": 200,
+        "400": 400,
+        "404": 404,
+        "500": 500,
+        "503": 503,
+    }
+    assert [status for status, answer in answers.items() if not _marked(answer[2])] == []

@@ -1305,6 +1305,9 @@ def test_a_client_over_its_rate_gets_429_in_the_portals_error_shape(template: Te
         answer = json.loads(body["Content"])
         assert response["ResponseCode"] == 429
         assert {"Name": "Retry-After", "Value": "60"} in response["ResponseHeaders"]
+        # As every other answer of the API, the public check's included.
+        assert {"Name": "Cache-Control", "Value": "no-store"} in response["ResponseHeaders"]
+        assert {"Name": "X-Content-Type-Options", "Value": "nosniff"} in response["ResponseHeaders"]
         assert body["ContentType"] == "APPLICATION_JSON"
         assert set(answer) == {"message", "code"}
         assert answer["code"] == "throttled"

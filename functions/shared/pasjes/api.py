@@ -211,20 +211,28 @@ def resolve(
     return _not_stored(app.resolve(event, context))
 
 
+def resolve_public(
+    app: APIGatewayRestResolver, event: dict[str, Any], context: Any
+) -> dict[str, Any]:
+    """A public route (no sign-in, so no claims to check): every answer, errors included, is
+    marked as every other answer of the API is, and kept out of search engines."""
+    return _not_stored(app.resolve(event, context), extra=PUBLIC_HEADERS)
+
+
 # Marked on every response of the API: not kept by a browser, a proxy or a shared computer, and
 # never sniffed into something other than the JSON it is.
 RESPONSE_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+# And on a public route's: a check's answer is nothing for a search engine to list.
+PUBLIC_HEADERS = {"X-Robots-Tag": "noindex"}
 
 
-def _not_stored(response: dict[str, Any]) -> dict[str, Any]:
+def _not_stored(response: dict[str, Any], *, extra: dict[str, str] | None = None) -> dict[str, Any]:
+    marks = {**RESPONSE_HEADERS, **(extra or {})}
     multi = response.get("multiValueHeaders")
     if multi is not None:
-        response["multiValueHeaders"] = {
-            **multi,
-            **{name: [value] for name, value in RESPONSE_HEADERS.items()},
-        }
+        response["multiValueHeaders"] = {**multi, **{name: [v] for name, v in marks.items()}}
     else:
-        response["headers"] = {**(response.get("headers") or {}), **RESPONSE_HEADERS}
+        response["headers"] = {**(response.get("headers") or {}), **marks}
     return response
 
 
