@@ -134,3 +134,24 @@ def test_a_method_no_route_declares_is_api_gateways_403_not_a_501(
     answer = _raw(server.port, b"TRACE /api/me HTTP/1.1\r\nHost: localhost\r\n\r\n")
 
     assert answer == (403, "application/json", NO_ROUTE)
+
+
+def test_the_log_line_names_the_route_not_the_path_with_its_codes_and_ids(
+    served: tuple[GatewayServer, list[str]],
+) -> None:
+    server, lines = served
+    for target in ("/api/requests/Xq3v9Zr2Lm8Np4Kw", "/api/holders/99600953?q=Jansen"):
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{server.port}{target}", headers={"Authorization": id_token()}
+        )
+        with urllib.request.urlopen(request, timeout=5) as answer:  # noqa: S310
+            assert answer.status == 200
+    deadline = time.monotonic() + 5
+    while len(lines) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+    assert [line.rsplit(" ", 3)[0] for line in lines] == [
+        "GET /api/requests/{id}",
+        "GET /api/holders/{qualificationNumber}",
+    ]
+    assert not any("Xq3v9Zr2Lm8Np4Kw" in line or "99600953" in line for line in lines)

@@ -549,3 +549,27 @@ def test_a_gateway_response_renders_the_message_as_api_gateway_substitutes_it() 
         "message": 'Bad "request" \\ here',
         "detail": 'Bad "request" \\ here',
     }
+
+
+def test_the_access_log_names_the_route_of_an_answer_never_its_codes_or_ids() -> None:
+    gateway = gateway_for(Recorder())
+    routes = {
+        target: gateway.handle(HttpRequest("GET", target, [("Authorization", id_token())])).route
+        for target in (
+            "/api/holders/99600953?organisation=keira-bhv",
+            "/api/requests/Xq3v9Zr2Lm8Np4Kw/download",
+            "/api/nowhere/99600953",
+            "/config.json",
+            "/v/ABCDEFGHJKMNPQRSTVWXYZ2",
+            "/verzoeken",
+        )
+    }
+
+    assert routes == {
+        "/api/holders/99600953?organisation=keira-bhv": "/api/holders/{qualificationNumber}",
+        "/api/requests/Xq3v9Zr2Lm8Np4Kw/download": "/api/requests/{id}/download",
+        "/api/nowhere/99600953": "/api/(no route)",
+        "/config.json": "/config.json",
+        "/v/ABCDEFGHJKMNPQRSTVWXYZ2": "/v/{code}",
+        "/verzoeken": "/verzoeken",
+    }

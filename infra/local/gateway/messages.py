@@ -14,6 +14,9 @@ class HttpResponse:
     status: int
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes = b""
+    # What the access log names: the route (`/api/verify/{code}`), as API Gateway's
+    # $context.resourcePath, never the path with the codes, numbers and ids it carries.
+    route: str | None = None
 
 
 @dataclass(frozen=True)

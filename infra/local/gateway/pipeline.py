@@ -47,24 +47,39 @@ class Gateway:
 
     def handle(self, request: HttpRequest) -> HttpResponse:
         request_id = str(uuid.uuid4())
-        response = self._answer(request, request_id)
+        response, route = self._answer(request, request_id)
         return HttpResponse(
             status=response.status,
             headers=[*response.headers, ("x-amzn-RequestId", request_id)],
             body=response.body,
+            route=route,
         )
 
-    def _answer(self, request: HttpRequest, request_id: str) -> HttpResponse:
+    def _answer(self, request: HttpRequest, request_id: str) -> tuple[HttpResponse, str]:
+        """The answer, and the route it names in the access log."""
         path = urlsplit(request.target).path
         if path == "/config.json" and request.method in ("GET", "HEAD"):
-            return json_response(HTTPStatus.OK, self.client_config)
+            return json_response(HTTPStatus.OK, self.client_config), path
         if path != API_PREFIX and not path.startswith(API_PREFIX + "/"):
-            return self.webapp.answer(request) if self.webapp else self._no_route()
+            answer = self.webapp.answer(request) if self.webapp else self._no_route()
+            return answer, _page_route(path)
         api_path = path[len(API_PREFIX) :] or "/"
         found = find_route(self.routes, request.method, api_path)
         if found is None:
-            return self._no_route()
+            return self._no_route(), f"{API_PREFIX}/(no route)"
         route, path_parameters = found
+        return self._call(request, request_id, route, api_path, path_parameters), (
+            API_PREFIX + route.resource
+        )
+
+    def _call(
+        self,
+        request: HttpRequest,
+        request_id: str,
+        route: Route,
+        api_path: str,
+        path_parameters: dict[str, str],
+    ) -> HttpResponse:
         claims = None
         if route.authorized:
             try:
@@ -89,8 +104,8 @@ class Gateway:
             return proxy_response(route.function.invoke(event))
         except Exception:  # any handler failure is API Gateway's 502
             self._log(
-                f"error: {route.function.spec.name} failed on {request.method} {path}\n"
-                + traceback.format_exc().rstrip()
+                f"error: {route.function.spec.name} failed on {request.method} "
+                f"{API_PREFIX}{route.resource}\n" + traceback.format_exc().rstrip()
             )
             return self.responses.answer(
                 "DEFAULT_5XX",
@@ -107,3 +122,12 @@ class Gateway:
             "Missing Authentication Token",
             [("x-amzn-ErrorType", "MissingAuthenticationTokenException")],
         )
+
+
+# The app's page of the public check carries a pass's code in its path, as the API's does.
+_CHECK_PAGE = "/v/"
+
+
+def _page_route(path: str) -> str:
+    """A page of the web app as the access log names it: the check page without its code."""
+    return _CHECK_PAGE + "{code}" if path.startswith(_CHECK_PAGE) else path

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
 
 from infra.local.gateway.messages import HttpRequest, HttpResponse, json_response
 from infra.local.gateway.pipeline import Gateway
@@ -126,10 +125,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(response.body)
         elapsed_ms = (time.monotonic() - started) * 1000
-        # A request line the stdlib refused may have left no method or path to log.
+        # A request line the stdlib refused may have left no method to log. The route, not the
+        # path: a year of logs must not be a list of pass codes, numbers and request ids to look
+        # up (as API Gateway's access log in the template). A request refused before it reached
+        # the gateway has no route.
         method = self.command or "-"
-        path = urlsplit(getattr(self, "path", "")).path or "-"
-        self.server.log(f"{method} {path} {response.status} {elapsed_ms:.0f} ms")
+        self.server.log(f"{method} {response.route or '-'} {response.status} {elapsed_ms:.0f} ms")
 
     def log_message(self, format: str, *args: Any) -> None:
         # _send logs one line per request; the stdlib's own lines would repeat it on stderr.
