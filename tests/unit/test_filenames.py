@@ -231,9 +231,29 @@ def test_zip_name_with_reference() -> None:
 
 
 def test_zip_name_keeps_accents_and_drops_unsafe_characters_of_the_reference() -> None:
-    name = zip_file_name(' ../Cursus\u202e "Zoë" 2/3\x00 ', CREATED)
+    name = zip_file_name(' ../Cursus\u202e "Zoë" EHBO/BHV\x00 ', CREATED)
 
-    assert name == "digitale-pasjes_Cursus-Zoë-23_28-11-2026.zip"
+    assert name == "digitale-pasjes_Cursus-Zoë-EHBO-BHV_28-11-2026.zip"
+
+
+@pytest.mark.parametrize(
+    ("reference", "expected"),
+    [
+        ("Cursus maart (1/5)", "digitale-pasjes_Cursus-maart-(1-van-5)_28-11-2026.zip"),
+        ("(12/12)", "digitale-pasjes_(12-van-12)_28-11-2026.zip"),
+        ("Examen EX45465 (2 / 3)", "digitale-pasjes_Examen-EX45465-(2-van-3)_28-11-2026.zip"),
+    ],
+)
+def test_the_part_of_a_split_request_survives_in_the_zip_name(
+    reference: str, expected: str
+) -> None:
+    assert zip_file_name(reference, CREATED) == expected
+
+
+def test_the_parts_of_a_split_request_get_distinct_zip_names() -> None:
+    names = {zip_file_name(f"Cursus ({n}/12)", CREATED) for n in range(1, 13)}
+
+    assert len(names) == 12
 
 
 def test_blank_reference_is_left_out_of_the_zip_name() -> None:
