@@ -30,7 +30,9 @@ from pasjes.settings import get_settings
 
 logger = Logger()
 metrics = Metrics()
-processor = BatchProcessor(event_type=EventType.SQS)
+# Batches of one: a failed record (ImportBusy, a crash) is reported as such, not raised, so
+# Lambda's answer stays the same whether one record of a batch failed or all of them.
+processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
 @tracing.capture_method
