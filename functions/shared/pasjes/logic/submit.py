@@ -127,14 +127,13 @@ def submit(
     selection = _selection(owner_sub, body)
     numbers = list(selection.qualification_numbers)
     moment = now()
+    rows = registrations.get_rows(selection.organisation.id, numbers)
+    # Refused before reading any holder, as preview does: the registry is read only for holders
+    # registered here, so another organisation's numbers take no longer to refuse than unknown
+    # ones (no timing tells them apart).
+    require_registered(numbers, rows)
     chosen = holders.get_holders(numbers)
-    request = plan_request(
-        selection,
-        owner_sub=owner_sub,
-        rows=registrations.get_rows(selection.organisation.id, numbers),
-        holders=chosen,
-        now=moment,
-    )
+    request = plan_request(selection, owner_sub=owner_sub, rows=rows, holders=chosen, now=moment)
     quota = submission_quota(moment)
     for _ in range(_ID_ATTEMPTS):
         try:
