@@ -7,6 +7,7 @@ from pynamodb.models import Model
 from pasjes.dal.contacts import ContactModel
 from pasjes.dal.holders import HolderModel
 from pasjes.dal.idempotency import IdempotencyModel
+from pasjes.dal.imports import ImportModel
 from pasjes.dal.organisations import OrganisationModel
 from pasjes.dal.pass_requests import RequestModel
 from pasjes.dal.registrations import RegistrationModel
@@ -18,6 +19,7 @@ MODELS: tuple[type[Model], ...] = (
     RegistrationModel,
     RequestModel,
     IdempotencyModel,
+    ImportModel,
 )
 
 

@@ -137,6 +137,7 @@ ENVIRONMENT = {
     "REGISTRATIONS_TABLE": "pasjes-registrations",
     "REQUESTS_TABLE": "pasjes-requests",
     "IDEMPOTENCY_TABLE": "pasjes-idempotency",
+    "IMPORTS_TABLE": "pasjes-imports",
     "PASSES_BUCKET": "pasjes-test-passes",
     "RENDER_QUEUE_URL": f"https://sqs.{REGION}.amazonaws.com/123456789012/pasjes-render",
     "CURSOR_SECRET_NAME": "pasjes/cursor-secret",

@@ -36,6 +36,7 @@ TABLES = {
     "REGISTRATIONS_TABLE": "pasjes-registrations",
     "REQUESTS_TABLE": "pasjes-requests",
     "IDEMPOTENCY_TABLE": "pasjes-idempotency",
+    "IMPORTS_TABLE": "pasjes-imports",
 }
 # Cognito properties whose CloudFormation spelling is also the API's, mirrored from the template
 # so that local sign-in follows the deployed pool's rules (email as user name, password policy).

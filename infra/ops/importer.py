@@ -1,37 +1,48 @@
-"""Load a dataset (see infra.ops.dataset) into the portal's tables, locally or in an AWS account.
+"""Import a registry export (or a dataset) into the portal's tables, locally or in an AWS account.
 
-    python -m infra.ops.importer FOLDER_OR_JSON --user-pool-id POOL [--region R] \
+    python -m infra.ops.importer EXPORT --user-pool-id POOL [--dry-run] [--region R] \
         [--endpoint-url URL]
+
+EXPORT is what the registry drops in the exports bucket (a ZIP of the five CSV files and
+manifest.json, or the JSON form, either gzipped), imported by the same code as the importer
+function (pasjes.importing): checked, diffed against what is loaded, refused when it looks like
+a mistake, and written where it changed; contact persons without a user are invited. With
+--dry-run nothing is written and the report says what an import would do.
+
+EXPORT may also be a folder of the five CSV files or one JSON file without a manifest: then
+--scope (default partial: the organisations in it get exactly the registrations and contact
+persons it lists, all others are left alone) and --allow-large-removal say what a manifest
+would; such a load is not recorded as the last export.
 
 Table and bucket names come from the same environment variables the functions read
 (ORGANISATIONS_TABLE, CONTACTS_TABLE, HOLDERS_TABLE, REGISTRATIONS_TABLE, REQUESTS_TABLE,
-PASSES_BUCKET). Nothing is written when a row is bad or a contact's email is not the verified
-email of exactly one enabled Cognito user. Each organisation in the dataset gets exactly the
-registrations and contact persons the dataset gives it; organisations and holders are added or
-replaced. A contact person dropped from an organisation loses access at once: the API checks
-membership on every call, and the import deletes their requests of that organisation with
-their ZIPs.
+IDEMPOTENCY_TABLE, IMPORTS_TABLE, PASSES_BUCKET). The report is printed as JSON; the exit status
+is 0 when loaded, unchanged or a dry run, 1 when failed or refused.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-import boto3
-
-from infra.ops.dataset import Dataset, DatasetError, organisations_for, parse, rows_for
-from pasjes import audit
-from pasjes.dal import contacts, holders, organisations, pass_requests, passes_bucket, registrations
+from infra.ops.dataset import Dataset, DatasetError, parse
+from pasjes.importing import (
+    CognitoDirectory,
+    DirectoryUser,
+    ImportReport,
+    Manifest,
+    StaticDirectory,
+    import_dataset,
+    import_export,
+)
 from pasjes.settings import SettingsError, get_settings
-
-if TYPE_CHECKING:
-    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
 
 class UnknownContact(LookupError):
@@ -44,120 +55,93 @@ class LoadReport:
     holders: int
     qualifications: int
     registrations: int
-    # Registration items written: one row per registration plus one per exam it lists.
-    registration_items: int
     contacts: int
     memberships: int
     # Requests deleted because their owner is no longer a contact of their organisation.
-    revoked_requests: int = 0
+    revoked_requests: int
+    report: ImportReport
 
     def summary(self) -> str:
         return (
             f"Loaded {self.organisations} organisations, {self.holders} holders with "
-            f"{self.qualifications} qualifications, {self.registrations} registrations "
-            f"({self.registration_items} items) and {self.memberships} memberships of "
-            f"{self.contacts} contact persons; {self.revoked_requests} requests of removed "
-            "contact persons deleted."
+            f"{self.qualifications} qualifications, {self.registrations} registrations and "
+            f"{self.memberships} memberships of {self.contacts} contact persons "
+            f"({self.report.items_written} items written); {self.revoked_requests} requests of "
+            "removed contact persons deleted."
         )
 
 
-def load(dataset: Dataset, *, resolve_sub: Callable[[str], str]) -> LoadReport:
-    """Write the dataset through the data-access modules.
-
-    Every contact's `sub` is resolved before the first write, so an unknown email loads nothing.
-    Raises DatasetError listing every email `resolve_sub` rejected with UnknownContact.
-    """
-    subs: dict[str, str] = {}
+def load(
+    dataset: Dataset,
+    *,
+    resolve_sub: Callable[[str], str],
+    scope: str = "partial",
+    allow_large_removal: bool = True,
+) -> LoadReport:
+    """Load a dataset whose contact persons have users already (`resolve_sub` gives each email's
+    sub, or raises UnknownContact): nobody is invited, disabled or enabled. By default as the
+    importer always did: the dataset's organisations get exactly what it lists, others stay.
+    Raises DatasetError when it cannot be loaded (nothing is written then)."""
+    users: dict[str, DirectoryUser] = {}
     unknown: list[str] = []
     for email in dataset.memberships:
         try:
-            subs[email] = resolve_sub(email)
+            users[email] = DirectoryUser(
+                username=email, sub=resolve_sub(email), enabled=True, managed=False
+            )
         except UnknownContact as error:
             unknown.append(f"contacts: {email}: {error}")
     if unknown:
         raise DatasetError(unknown)
-
-    with_exam_types = organisations_for(dataset)
-    by_id = {o.id: o for o in with_exam_types}
-    organisations.put_organisations(with_exam_types)
-    holders.put_holders(dataset.holders)
-    items = 0
-    for organisation_id, rows in rows_for(dataset).items():
-        registrations.replace_rows(organisation_id, rows)
-        items += sum(1 + len(r.exam_numbers) for r in rows)
-    memberships = [
-        (subs[email], email, by_id[organisation_id])
-        for email, organisation_ids in dataset.memberships.items()
-        for organisation_id in organisation_ids
-    ]
-    ended = contacts.replace_memberships([o.id for o in dataset.organisations], memberships)
-    revoked_of: dict[str, list[str]] = {}
-    for sub, organisation_id in ended:
-        ids = pass_requests.ids_of(sub, organisation_id)
-        revoked_of.setdefault(sub, []).extend(ids)
-        for request_id in ids:
-            audit.request_deleted(
-                request_id=request_id,
-                organisation=organisation_id,
-                sub=sub,
-                reason="membership_ended",
-            )
-    revoked = [rid for ids in revoked_of.values() for rid in ids]
-    # ZIPs first: should the import stop in between, a request left without its ZIP is
-    # invisible anyway, since every read checks membership.
-    passes_bucket.delete_zips(revoked)
-    for sub, ids in revoked_of.items():
-        # Frees the pending slots of those not rendered yet: the person keeps their quota.
-        pass_requests.delete_requests(sub, ids)
+    manifest = Manifest(
+        export_id=f"load-{uuid.uuid4().hex[:12]}",
+        exported_at=datetime.now(UTC),
+        scope="full" if scope == "full" else "partial",
+        organisations=tuple(o.id for o in dataset.organisations) if scope != "full" else (),
+        allow_large_removal=allow_large_removal,
+    )
+    report = import_dataset(dataset, manifest, directory=StaticDirectory(users), keep_order=False)
+    if report.outcome in ("failed", "refused"):
+        raise DatasetError(report.errors)
     return LoadReport(
-        organisations=len(with_exam_types),
+        organisations=len(dataset.organisations),
         holders=len(dataset.holders),
         qualifications=sum(len(h.qualifications) for h in dataset.holders),
         registrations=len(dataset.registrations),
-        registration_items=items,
         contacts=len(dataset.memberships),
-        memberships=len(memberships),
-        revoked_requests=len(revoked),
+        memberships=sum(len(ids) for ids in dataset.memberships.values()),
+        revoked_requests=report.counts["requestsDeleted"],
+        report=report,
     )
-
-
-def cognito_resolver(
-    client: CognitoIdentityProviderClient, user_pool_id: str
-) -> Callable[[str], str]:
-    """Resolve an email to the `sub` of the one user in the pool with that email."""
-
-    def resolve(email: str) -> str:
-        # The dataset refuses emails with quotes or backslashes, so the filter cannot be broken.
-        response = client.list_users(UserPoolId=user_pool_id, Filter=f'email = "{email}"')
-        users = response.get("Users", [])
-        if len(users) > 1:
-            raise UnknownContact(f"{len(users)} users in user pool {user_pool_id} have this email")
-        if not users:
-            raise UnknownContact(f"no user in user pool {user_pool_id} has this email")
-        user = users[0]
-        attributes = {a["Name"]: a.get("Value", "") for a in user.get("Attributes", [])}
-        # An unverified address proves nothing: whoever typed it in could take over the
-        # membership of its real owner.
-        if attributes.get("email_verified") != "true":
-            raise UnknownContact("the user's email is not verified")
-        if not user.get("Enabled", False):
-            raise UnknownContact("the user is disabled")
-        return attributes["sub"]
-
-    return resolve
 
 
 def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m infra.ops.importer",
-        description="Validate a dataset and load it into the portal's tables.",
+        description="Check a registry export, and load what it changes.",
         epilog="Names are read from the variables every function gets: ORGANISATIONS_TABLE, "
         "CONTACTS_TABLE, HOLDERS_TABLE, REGISTRATIONS_TABLE, REQUESTS_TABLE, IDEMPOTENCY_TABLE, "
-        "and PASSES_BUCKET (the stack's resources); none has a default.",
+        "IMPORTS_TABLE and PASSES_BUCKET (the stack's resources); none has a default.",
     )
-    parser.add_argument("source", type=Path, help="a folder of CSV files, or one JSON file")
+    parser.add_argument(
+        "source",
+        type=Path,
+        help="an export (ZIP, JSON, gzipped), or a folder of CSV files or one JSON file",
+    )
     parser.add_argument(
         "--user-pool-id", required=True, help="the Cognito user pool of the contact persons"
+    )
+    parser.add_argument("--dry-run", action="store_true", help="check and diff, write nothing")
+    parser.add_argument(
+        "--scope",
+        choices=("full", "partial"),
+        default="partial",
+        help="for a folder or JSON file without a manifest (default partial)",
+    )
+    parser.add_argument(
+        "--allow-large-removal",
+        action="store_true",
+        help="for a folder or JSON file without a manifest: let it remove more than 10%%",
     )
     parser.add_argument("--region", help="AWS region (default: AWS_REGION or AWS_DEFAULT_REGION)")
     parser.add_argument(
@@ -179,34 +163,75 @@ def _configure_aws(region: str | None, endpoint_url: str | None) -> str:
         os.environ.setdefault("AWS_ACCESS_KEY_ID", "local")
         os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
     get_settings.cache_clear()
-    resolved = get_settings().region
+    resolved = get_settings().require("imports_table").region
     # pynamodb's botocore session reads AWS_DEFAULT_REGION only, not AWS_REGION.
     os.environ.setdefault("AWS_DEFAULT_REGION", resolved)
     return resolved
 
 
+def _is_dataset(source: Path) -> bool:
+    """A folder, or a JSON file without a manifest: the format before exports had one."""
+    if source.is_dir():
+        return True
+    data = source.read_bytes()
+    if data[:1] not in (b"{", b"\xef"):
+        return False
+    try:
+        return "manifest" not in json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        return False
+
+
+def _import(arguments: argparse.Namespace, directory: CognitoDirectory) -> ImportReport:
+    source: Path = arguments.source
+    if not _is_dataset(source):
+        return import_export(source.read_bytes(), dry_run=arguments.dry_run, directory=directory)
+    dataset = parse(source)
+    manifest = Manifest(
+        export_id=f"cli-{source.name}-{uuid.uuid4().hex[:8]}",
+        exported_at=datetime.now(UTC),
+        scope=arguments.scope,
+        organisations=()
+        if arguments.scope == "full"
+        else tuple(o.id for o in dataset.organisations),
+        allow_large_removal=arguments.allow_large_removal,
+    )
+    return import_dataset(
+        dataset, manifest, dry_run=arguments.dry_run, directory=directory, keep_order=False
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = _arguments(argv)
-    try:
-        dataset = parse(arguments.source)
-    except DatasetError as error:
-        sys.stderr.write("\n".join(error.errors) + "\n")
-        sys.stderr.write(f"{len(error.errors)} error(s); nothing was loaded.\n")
-        return 1
+    if not arguments.source.exists():
+        sys.stderr.write(f"{arguments.source}: no such file or folder\n")
+        return 2
     try:
         region = _configure_aws(arguments.region, arguments.endpoint_url)
     except SettingsError as error:
         sys.stderr.write(f"{error}\nNothing was loaded.\n")
         return 2
+    import boto3
+
     client = boto3.client("cognito-idp", region_name=region)
+    directory = CognitoDirectory(arguments.user_pool_id, client=client)
     try:
-        report = load(dataset, resolve_sub=cognito_resolver(client, arguments.user_pool_id))
+        report = _import(arguments, directory)
     except DatasetError as error:
         sys.stderr.write("\n".join(error.errors) + "\n")
-        sys.stderr.write("Create these users or verify their emails first; nothing was loaded.\n")
+        sys.stderr.write(f"{len(error.errors)} error(s); nothing was loaded.\n")
         return 1
-    sys.stdout.write(report.summary() + "\n")
-    return 0
+    sys.stdout.write(json.dumps(report.as_json(), indent=1) + "\n")
+    for invitation in report.invitations:
+        # A real pool mails the temporary password; an emulator sends nothing, so say it here.
+        password = f" {invitation.temporary_password}" if arguments.endpoint_url else ""
+        sys.stdout.write(
+            f"invited {invitation.email}{password} ({', '.join(invitation.organisations)})\n"
+        )
+    if report.errors:
+        sys.stderr.write("\n".join(report.errors) + "\n")
+    sys.stderr.write(report.summary() + "\n")
+    return 1 if report.outcome in ("failed", "refused") else 0
 
 
 if __name__ == "__main__":

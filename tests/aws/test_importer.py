@@ -39,7 +39,10 @@ def sub_of(email: str) -> str:
 def user_pool(emails: list[str]) -> tuple[str, dict[str, str]]:
     """A Cognito user pool with a user per email; returns its id and each email's sub."""
     cognito = boto3.client("cognito-idp", region_name=REGION)
-    pool_id = cognito.create_user_pool(PoolName="pasjes")["UserPool"]["Id"]
+    pool_id = cognito.create_user_pool(
+        PoolName="pasjes",
+        Schema=[{"Name": "managed", "AttributeDataType": "String", "Mutable": False}],
+    )["UserPool"]["Id"]
     subs = {email: create_verified_user(cognito, pool_id, email) for email in emails}
     return pool_id, subs
 
@@ -103,26 +106,30 @@ def test_the_command_resolves_contact_persons_through_cognito(
 
     assert main([str(tmp_path), "--user-pool-id", pool_id, "--region", REGION]) == 0
 
-    assert "Loaded 3 organisations" in capsys.readouterr().out
+    assert '"outcome": "loaded"' in capsys.readouterr().out
     for email, organisation_ids in DEMO_USERS.items():
         assert [o.id for o in organisations_of(subs[email])] == sorted(
             organisation_ids, key=lambda i: next(o.name for o in demo.organisations if o.id == i)
         )
 
 
-def test_the_command_loads_nothing_when_a_contact_person_has_no_user(
+def test_the_command_invites_a_contact_person_who_has_no_user(
     aws: None, demo: Dataset, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write_folder(demo, tmp_path)
     pool_id, _ = user_pool(["contact@keira-bhv.example"])
 
-    assert main([str(tmp_path), "--user-pool-id", pool_id]) == 1
+    assert main([str(tmp_path), "--user-pool-id", pool_id]) == 0
 
-    err = capsys.readouterr().err
-    assert f"contacts: collega@keira-bhv.example: no user in user pool {pool_id}" in err
-    assert "contacts: contact@reddingsbrigade.example" in err
-    assert "nothing was loaded" in err
-    assert nothing_loaded(demo)
+    out = capsys.readouterr().out
+    assert '"contactPersonsInvited": 2' in out
+    assert "invited collega@keira-bhv.example (Keira BHV)" in out
+    cognito = boto3.client("cognito-idp", region_name=REGION)
+    user = cognito.admin_get_user(UserPoolId=pool_id, Username="collega@keira-bhv.example")
+    attributes = {a["Name"]: a["Value"] for a in user["UserAttributes"]}
+    assert attributes["email_verified"] == "true"
+    assert attributes["custom:managed"] == "import"
+    assert [o.id for o in organisations_of(attributes["sub"])] == [KEIRA_BHV]
 
 
 def test_the_command_reports_a_bad_line_and_loads_nothing(
@@ -132,7 +139,7 @@ def test_the_command_reports_a_bad_line_and_loads_nothing(
     holders_csv = tmp_path / "holders.csv"
     lines = holders_csv.read_text(encoding="utf-8").splitlines(keepends=True)
     number = lines[2].split(",")[0]
-    lines[2] = f"{number},Dhr. J. de Vries,01-02-1990\n"
+    lines[2] = f"{number},Dhr. J. de Vries,01-02-1990,,,\n"
     holders_csv.write_text("".join(lines), encoding="utf-8")
     pool_id, _ = user_pool(list(DEMO_USERS))
 

@@ -73,6 +73,7 @@ IMPORTER = "ImporterFunction"
 WRITERS = {
     "RequestsTable": {"SubmitFunction", "RenderFunction", "DownloadFunction", IMPORTER},
     "IdempotencyTable": {"SubmitFunction"},
+    "ImportsTable": {IMPORTER},
     "RenderQueue": {"SubmitFunction"},
     "PassesBucket/requests/*": {"RenderFunction", IMPORTER},
     "AuditLogGroup": {"AuditForwarderFunction"},

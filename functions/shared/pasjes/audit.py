@@ -10,6 +10,7 @@ was read, which is what the trail must answer.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Final, Literal
 
 from aws_lambda_powertools import Logger
@@ -32,6 +33,11 @@ def _event(action: str, **fields: Any) -> None:
 
 def holders_listed(*, organisation: str, sub: str, returned: int, total: int) -> None:
     _event("holders_listed", organisation=organisation, sub=sub, returned=returned, total=total)
+
+
+def holders_exported(*, organisation: str, sub: str, count: int, format: str) -> None:
+    """An export of the holder list ("Exporteer"): how many holders, as CSV or XLSX."""
+    _event("holders_exported", organisation=organisation, sub=sub, count=count, format=format)
 
 
 def holder_read(*, organisation: str, sub: str, qualification_number: str) -> None:
@@ -71,3 +77,24 @@ def request_deleted(*, request_id: str, organisation: str, sub: str, reason: str
 def code_verified(*, key_id: str, outcome: str) -> None:
     """The public check: which key made the code and what it answered, never the number."""
     _event("code_verified", key_id=key_id, outcome=outcome)
+
+
+def import_finished(
+    *,
+    export_id: str | None,
+    outcome: str,
+    dry_run: bool,
+    counts: Mapping[str, int],
+    items_written: int,
+    errors: int,
+) -> None:
+    """One registry import (or dry run, or refusal): the report's ids and counts, no names."""
+    _event(
+        "import_finished",
+        export_id=export_id,
+        outcome=outcome,
+        dry_run=dry_run,
+        counts=dict(counts),
+        items_written=items_written,
+        errors=errors,
+    )

@@ -20,6 +20,8 @@ MAX_PASSES_PER_REQUEST: Final = 250
 DOWNLOAD_URL_SECONDS: Final = 300
 # Holders in one preview: a whole organisation (the largest has about 10,000).
 MAX_PREVIEW_HOLDERS: Final = 10_000
+# Holders in one export ("Exporteer"): a whole organisation, within Lambda's 6 MB answer.
+MAX_EXPORT_ROWS: Final = 10_000
 
 # Per contact person: requests waiting for or in render at once, and submitted per day.
 MAX_PENDING_REQUESTS: Final = 10
@@ -73,3 +75,13 @@ def submission_quota(now: datetime) -> SubmissionQuota:
         day=today.isoformat(),
         day_ends=ends,
     )
+
+
+# The import's guard against a mistaken export (pasjes.importing.plan): it is refused when it
+# would remove more than this share of the holders, registrations or contact persons loaded, or
+# of the holders of one organisation listing more than LARGE_REMOVAL_MIN_HOLDERS, unless its
+# manifest says allowLargeRemoval.
+LARGE_REMOVAL_SHARE: Final = 0.10
+LARGE_REMOVAL_MIN_HOLDERS: Final = 50
+# An import's lock is taken over after this long: the function's own timeout is 15 minutes.
+IMPORT_LOCK_MINUTES: Final = 20

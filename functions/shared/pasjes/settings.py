@@ -47,6 +47,8 @@ class Settings:
     requests_table: Name
     idempotency_table: Name
     passes_bucket: Name
+    # The importer's own table: the last export loaded and what it loaded (pasjes.dal.imports).
+    imports_table: Name | None = None
     # For some functions only; each checks its own with `require` at its cold start.
     # The render queue (submit sends to it); the operator's import has no use for it.
     render_queue_url: Name | None = None

@@ -14,4 +14,5 @@ class TableName:
         self.setting = setting
 
     def __get__(self, instance: Any, owner: Any) -> str:
-        return str(getattr(get_settings(), self.setting))
+        # `required`: a table only some functions have (the importer's) must be set for them.
+        return str(get_settings().required(self.setting))

@@ -82,3 +82,26 @@ def replace_memberships(
                 )
             )
     return stale
+
+
+def contact_subs(organisation_id: str) -> set[str]:
+    """The subs of the organisation's contact persons now (its byOrganisation index)."""
+    return {item.sub for item in ContactModel.by_organisation.query(organisation_id)}
+
+
+def write_memberships(
+    added: Iterable[tuple[str, str, Organisation]], ended: Iterable[tuple[str, str]]
+) -> int:
+    """Store the (sub, email, organisation) memberships and delete the ended (sub, organisation
+    id) ones; returns the items written."""
+    count = 0
+    with ContactModel.batch_write() as batch:
+        for sub, organisation_id in ended:
+            batch.delete(ContactModel(sub, organisation_id))
+            count += 1
+        for sub, email, organisation in added:
+            batch.save(
+                ContactModel(sub, organisation.id, organisation_name=organisation.name, email=email)
+            )
+            count += 1
+    return count

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -36,6 +36,8 @@ class HolderModel(Model):
     name = UnicodeAttribute()
     birth_date = UnicodeAttribute(attr_name="birthDate")
     qualifications = ListAttribute(of=QualificationAttribute, default=list)
+    # The import's hash of the holder as the registry exported it: unchanged, it is not written.
+    content_hash = UnicodeAttribute(attr_name="contentHash", null=True)
 
 
 def _to_domain(item: HolderModel) -> Holder:
@@ -96,7 +98,23 @@ def get_holders(qualification_numbers: Iterable[str]) -> dict[str, Holder]:
     return {item.qualification_number: _to_domain(item) for item in HolderModel.batch_get(keys)}
 
 
-def put_holders(holders: Iterable[Holder]) -> None:
+def put_holders(holders: Iterable[Holder], hashes: Mapping[str, str] | None = None) -> int:
+    """Write the holders (with the import's content hash of each, when given); returns how many."""
+    count = 0
     with HolderModel.batch_write() as batch:
         for holder in holders:
-            batch.save(_to_model(holder))
+            item = _to_model(holder)
+            if hashes is not None:
+                item.content_hash = hashes.get(holder.qualification_number)
+            batch.save(item)
+            count += 1
+    return count
+
+
+def delete_holders(qualification_numbers: Iterable[str]) -> int:
+    count = 0
+    with HolderModel.batch_write() as batch:
+        for number in qualification_numbers:
+            batch.delete(HolderModel(number))
+            count += 1
+    return count

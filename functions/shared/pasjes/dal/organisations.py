@@ -44,7 +44,9 @@ def get_organisation(organisation_id: str) -> Organisation | None:
         return None
 
 
-def put_organisations(organisations: Iterable[Organisation]) -> None:
+def put_organisations(organisations: Iterable[Organisation]) -> int:
+    """Write the organisations; returns how many."""
+    count = 0
     with OrganisationModel.batch_write() as batch:
         for organisation in organisations:
             batch.save(
@@ -56,3 +58,14 @@ def put_organisations(organisations: Iterable[Organisation]) -> None:
                     ],
                 )
             )
+            count += 1
+    return count
+
+
+def delete_organisations(organisation_ids: Iterable[str]) -> int:
+    count = 0
+    with OrganisationModel.batch_write() as batch:
+        for organisation_id in organisation_ids:
+            batch.delete(OrganisationModel(organisation_id))
+            count += 1
+    return count

@@ -20,8 +20,9 @@ import secrets
 import zlib
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.attributes import (
     BinaryAttribute,
@@ -84,8 +85,9 @@ class RegistrationModel(Model):
     # ...a chunk item (L#, X#) carries many, as compressed MessagePack: a fifth of the bytes
     # (so of the read capacity), decoded by msgspec straight into HolderRow tuples.
     rows = BinaryAttribute(null=True, legacy_encoding=False)
-    # ...and the version item (V#) names the current list.
+    # ...and the version item (V#) names the current list, with the import's hash of it.
     version = UnicodeAttribute(null=True)
+    content_hash = UnicodeAttribute(attr_name="contentHash", null=True)
 
 
 _decoded: OrderedDict[tuple[str, str], list[HolderRow]] = OrderedDict()
@@ -193,8 +195,8 @@ def get_rows(organisation_id: str, qualification_numbers: Iterable[str]) -> dict
     }
 
 
-def replace_rows(organisation_id: str, rows: Iterable[HolderRow]) -> None:
-    """Make `rows` the organisation's registrations: write them, drop whatever is not among them."""
+def _items_of(organisation_id: str, rows: Iterable[HolderRow]) -> list[RegistrationModel]:
+    """Every item but the version that stores these rows: H#, then L# and X# chunks."""
     # Stored in the list's default order (by name): sorting what is sorted already is nearly free.
     ordered = sorted(rows, key=lambda r: (r.sort_name or r.name_key, r.qualification_number))
     by_exam: dict[str, list[HolderRow]] = defaultdict(list)
@@ -205,6 +207,12 @@ def replace_rows(organisation_id: str, rows: Iterable[HolderRow]) -> None:
     items += _chunk_items(organisation_id, _LIST, ordered)
     for exam_number, exam_rows in by_exam.items():
         items += _chunk_items(organisation_id, f"{_EXAM}{exam_number}#", exam_rows)
+    return items
+
+
+def replace_rows(organisation_id: str, rows: Iterable[HolderRow]) -> None:
+    """Make `rows` the organisation's registrations: write them, drop whatever is not among them."""
+    items = _items_of(organisation_id, rows)
     keep = {item.entry_key for item in items} | {_VERSION}
     existing = RegistrationModel.query(
         organisation_id, attributes_to_get=["organisationId", "entryKey"]
@@ -217,3 +225,72 @@ def replace_rows(organisation_id: str, rows: Iterable[HolderRow]) -> None:
             batch.delete(item)
     # Last, once every chunk is written: readers switch to the new list only now.
     RegistrationModel(organisation_id, _VERSION, version=secrets.token_hex(8)).save()
+
+
+@dataclass(frozen=True)
+class StoredList:
+    """What an organisation's partition holds now, as the import compares it."""
+
+    # entry key -> the item's stored attributes (as DynamoDB has them), the version's excluded
+    items: dict[str, dict[str, Any]]
+    content_hash: str | None = None
+
+    def rows(self) -> dict[str, HolderRow]:
+        """The registered holders' rows (from their H# items), by qualification number."""
+        found: dict[str, HolderRow] = {}
+        for key, attributes in self.items.items():
+            if key.startswith(_HOLDER):
+                item = RegistrationModel.from_raw_data(attributes)
+                found[key[len(_HOLDER) :]] = _row_of_holder_item(item)
+        return found
+
+
+def stored_list(organisation_id: str) -> StoredList:
+    """Every item of the organisation's partition (consistent: what the last import left)."""
+    items: dict[str, dict[str, Any]] = {}
+    content_hash: str | None = None
+    for item in RegistrationModel.query(organisation_id, consistent_read=True):
+        if item.entry_key == _VERSION:
+            content_hash = item.content_hash
+        else:
+            items[item.entry_key] = item.serialize()
+    return StoredList(items=items, content_hash=content_hash)
+
+
+def update_rows(
+    organisation_id: str, rows: Iterable[HolderRow], stored: StoredList, *, content_hash: str
+) -> int:
+    """Make `rows` the organisation's list, writing only the items that differ from `stored`
+    and deleting those no longer needed; the version changes only when something did, and
+    last, so readers switch at once and only to a complete list. Returns the items written."""
+    items = _items_of(organisation_id, rows)
+    changed = [item for item in items if stored.items.get(item.entry_key) != item.serialize()]
+    keep = {item.entry_key for item in items}
+    stale = [key for key in stored.items if key not in keep]
+    if not changed and not stale:
+        if stored.content_hash != content_hash:
+            # The same list under a hash of another import format: keep the version (and the
+            # containers' cached lists), but note the hash.
+            RegistrationModel(organisation_id, _VERSION).update(
+                actions=[RegistrationModel.content_hash.set(content_hash)]
+            )
+            return 1
+        return 0
+    with RegistrationModel.batch_write() as batch:
+        for item in changed:
+            batch.save(item)
+        for key in stale:
+            batch.delete(RegistrationModel(organisation_id, key))
+    RegistrationModel(
+        organisation_id, _VERSION, version=secrets.token_hex(8), content_hash=content_hash
+    ).save()
+    return len(changed) + len(stale) + 1
+
+
+def remove_list(organisation_id: str, stored: StoredList) -> int:
+    """Drop the organisation's list: the version first, so readers see an empty list at once."""
+    RegistrationModel(organisation_id, _VERSION).delete()
+    with RegistrationModel.batch_write() as batch:
+        for key in stored.items:
+            batch.delete(RegistrationModel(organisation_id, key))
+    return len(stored.items) + 1

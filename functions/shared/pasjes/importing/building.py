@@ -127,7 +127,8 @@ def _qualifications(
         exam_type_name = row.text("examTypeName")
         exam_number = row.identifier("examNumber")
         exam_date = row.date("examDate")
-        expiry_date = row.date("expiryDate")
+        # Empty: the registry gives no expiry date (valid for good).
+        expiry_date = row.optional_date("expiryDate")
         parent_code = row.identifier("parentCode", optional=True)
         withdrawn_on = row.optional_date("withdrawnOn")
         if exam_date and expiry_date and expiry_date < exam_date:
@@ -152,7 +153,6 @@ def _qualifications(
             or exam_type is None
             or exam_number is None
             or exam_date is None
-            or expiry_date is None
         ):
             continue
         seen = places.get((number, code))

@@ -8,6 +8,7 @@ the export), if their email is verified and they are enabled.
 
 from __future__ import annotations
 
+import json
 import secrets
 import string
 from collections.abc import Mapping, Sequence
@@ -20,9 +21,10 @@ if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
     from mypy_boto3_cognito_idp.type_defs import UserTypeTypeDef
 
-# The custom attribute (declared in the pool's schema, not mutable) that marks the import's users.
+# The custom attribute (declared in the pool's schema) that marks the import's users; the same
+# as pasjes.logic.invitation's.
 MANAGED_ATTRIBUTE: Final = "custom:managed"
-MANAGED_VALUE: Final = "registry"
+MANAGED_VALUE: Final = "import"
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,6 @@ class CognitoDirectory:
 
     def invite(self, email: str, organisations: Sequence[str]) -> tuple[DirectoryUser, Invitation]:
         password = temporary_password()
-        names = ", ".join(organisations)
         created = self.client.admin_create_user(
             UserPoolId=self.user_pool_id,
             Username=email,
@@ -109,7 +110,7 @@ class CognitoDirectory:
             DesiredDeliveryMediums=["EMAIL"],
             # For the pool's custom message trigger, which names them in the Dutch invitation
             # (the invitation template itself can only say {username} and {####}).
-            ClientMetadata={"organisations": names[:2000]},
+            ClientMetadata=_invitation_metadata(organisations),
         )["User"]
         _, user = _directory_user(created)
         return user, Invitation(
@@ -124,6 +125,18 @@ class CognitoDirectory:
 
     def enable(self, username: str) -> None:
         self.client.admin_enable_user(UserPoolId=self.user_pool_id, Username=username)
+
+
+def _invitation_metadata(organisation_names: Sequence[str]) -> dict[str, str]:
+    """What the pool's custom message trigger (functions/invitation) reads: the organisations'
+    names (a JSON list) and where to sign in (pasjes.logic.invitation.invitation_metadata)."""
+    from pasjes.settings import get_settings
+
+    metadata = {"organisations": json.dumps(list(organisation_names), ensure_ascii=False)}
+    origin = get_settings().public_origin
+    if origin:
+        metadata["signInUrl"] = origin
+    return metadata
 
 
 def _directory_user(user: UserTypeTypeDef) -> tuple[str, DirectoryUser]:

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
+from pasjes import audit, rules
+from pasjes.dal import contacts, holders, imports, registrations
 from pasjes.importing.directory import Directory
+from pasjes.importing.loading import load
 from pasjes.importing.manifest import Manifest
 from pasjes.importing.model import Dataset, DatasetError
+from pasjes.importing.plan import Loaded, plan, scope_errors, target_of, to_read
 from pasjes.importing.reading import parse_export
-from pasjes.importing.report import ImportReport, zero_counts
+from pasjes.importing.report import ImportReport, Outcome, zero_counts
 
 
 class ImportBusy(RuntimeError):
@@ -53,5 +58,110 @@ def import_dataset(
     dry_run: bool = False,
     directory: Directory,
     now: Callable[[], datetime] = _utcnow,
+    keep_order: bool = True,
 ) -> ImportReport:
-    raise NotImplementedError
+    """Import a checked dataset under its manifest: see `import_export`. `keep_order=False`
+    (the operator loading a dataset by hand): neither checked against nor recorded as the last
+    export loaded."""
+    started = time.monotonic()
+    exported_at = imports.stamp(manifest.exported_at)
+
+    def report(outcome: Outcome, errors: Sequence[str] = (), **fields: Any) -> ImportReport:
+        result = ImportReport(
+            outcome=outcome,
+            export_id=manifest.export_id,
+            exported_at=manifest.exported_at_iso,
+            counts=fields.pop("counts", None) or zero_counts(),
+            items_written=fields.pop("items_written", 0),
+            errors=tuple(errors),
+            duration_ms=int((time.monotonic() - started) * 1000),
+            **fields,
+        )
+        audit.import_finished(
+            export_id=result.export_id,
+            outcome=result.outcome,
+            dry_run=dry_run,
+            counts=result.counts,
+            items_written=result.items_written,
+            errors=len(result.errors),
+        )
+        return result
+
+    last = imports.last_loaded()
+    if not keep_order:
+        pass
+    elif last.exported_at is not None and last.exported_at > exported_at:
+        return report(
+            "refused",
+            [
+                f"the export was made at {manifest.exported_at_iso}, before the last one "
+                f"loaded ({last.export_id}, made at {last.exported_at})"
+            ],
+        )
+    elif last.export_id == manifest.export_id and not dry_run:
+        return report("unchanged")
+
+    target = target_of(dataset)
+    errors = scope_errors(manifest, target)
+    if errors:
+        return report("failed", errors)
+    loaded = Loaded(holder_hashes=imports.holder_hashes(), digests=imports.organisation_digests())
+    reading = to_read(manifest, target, loaded)
+    stored_lists = {o: registrations.stored_list(o) for o in sorted(reading.lists)}
+    contact_subs = {o: contacts.contact_subs(o) for o in sorted(reading.contacts)}
+    changed = [
+        n for n, h in target.holder_hashes.items() if loaded.holder_hashes.get(n) not in (None, h)
+    ]
+    users = directory.users()
+    result = plan(
+        manifest,
+        target,
+        loaded,
+        reading,
+        stored_rows={o: stored.rows() for o, stored in stored_lists.items()},
+        contact_subs=contact_subs,
+        users=users,
+        old_holders=holders.get_holders(changed),
+    )
+    if result.errors:
+        return report("failed", result.errors, counts=result.counts)
+    if result.refusals:
+        return report("refused", result.refusals, counts=result.counts)
+    if dry_run:
+        return report("dry-run", counts=result.counts)
+
+    try:
+        imports.claim(
+            manifest.export_id,
+            exported_at if keep_order else None,
+            now(),
+            lock_minutes=rules.IMPORT_LOCK_MINUTES,
+        )
+    except imports.NotNewer:
+        return report("refused", ["a newer export was loaded while this one was being checked"])
+    except imports.ImportRunning:
+        raise ImportBusy(f"another import is running; export {manifest.export_id} waits") from None
+    try:
+        loading = load(
+            result,
+            target,
+            loaded,
+            stored_lists=stored_lists,
+            users=users,
+            directory=directory,
+        )
+        if keep_order:
+            imports.finish(manifest.export_id, exported_at, now())
+        else:
+            imports.release(manifest.export_id)
+    except BaseException:
+        imports.release(manifest.export_id)
+        raise
+    counts = dict(result.counts)
+    counts["requestsDeleted"] = loading.requests_deleted
+    return report(
+        "loaded" if result.changes_anything or loading.requests_deleted else "unchanged",
+        counts=counts,
+        items_written=loading.items_written,
+        invitations=loading.invitations,
+    )
