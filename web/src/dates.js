@@ -41,3 +41,26 @@ export function dateTimeToDutchWithTime(dateTime) {
 export function looksLikeDutchDate(text) {
   return DUTCH.test((text ?? "").trim());
 }
+
+// A whole date in any notation someone might type: day, month and a four-digit year with dashes,
+// slashes, dots or spaces between them, or the year first.
+const DATE_SHAPED = /^(\d{1,2}[-/.\s]+\d{1,2}[-/.\s]+\d{4}|\d{4}[-/.]\d{1,2}[-/.]\d{1,2})$/;
+
+/** "1992-06-18" → the same, when it is an existing day; null otherwise. */
+export function existingIso(text) {
+  const match = ISO.exec((text ?? "").trim());
+  return match && dutchToIso(`${match[3]}-${match[2]}-${match[1]}`);
+}
+
+/**
+ * Why a finished date cannot be read, or null when it can (or is still being typed): "other" for
+ * another notation ("18/06/1992"), "nonexistent" for a day no calendar has ("31-02-2020").
+ * `iso` accepts YYYY-MM-DD as well, as the search box does.
+ */
+export function unreadableDate(text, { iso = false } = {}) {
+  const typed = (text ?? "").trim();
+  if (!DATE_SHAPED.test(typed) || dutchToIso(typed) || (iso && existingIso(typed))) return null;
+  if (DUTCH.test(typed)) return "nonexistent";
+  if (ISO.test(typed) && !existingIso(typed)) return "nonexistent";
+  return "other";
+}

@@ -20,26 +20,27 @@ export function qualificationsTable(holder) {
   const names = new Map(holder.qualifications.map((q) => [q.code, q.name]));
   const rows = holder.qualifications.map((q) => {
     const modules = (q.modules ?? []).map((code) => names.get(code) ?? code);
+    // data-label names each value where a phone shows the row as a card (tables.css).
     return el(
       "tr",
       {},
       el(
         "td",
-        {},
+        { className: "col--qualification" },
         q.name,
         modules.length
           ? el("span", { className: "details__modules" }, `Met ${modules.length === 1 ? "module" : "modules"}: ${modules.join(", ")}`)
           : null,
       ),
-      el("td", {}, q.type),
-      el("td", {}, isoToDutch(q.examDate)),
-      el("td", {}, isoToDutch(q.expiryDate) || "-"),
-      el("td", {}, statusBadge(q.status ?? (q.withdrawnOn ? "Ingetrokken" : ""), q.withdrawnOn)),
+      el("td", { "data-label": "Type" }, q.type),
+      el("td", { "data-label": "Examdatum" }, isoToDutch(q.examDate)),
+      el("td", { "data-label": "Vervaldatum" }, isoToDutch(q.expiryDate) || "-"),
+      el("td", { "data-label": "Status" }, statusBadge(q.status ?? (q.withdrawnOn ? "Ingetrokken" : ""), q.withdrawnOn)),
     );
   });
   return el(
     "table",
-    { className: "table table--details" },
+    { className: "table table--details table--cards" },
     el("caption", { className: "details__caption" }, `Kwalificaties van ${holder.name}`),
     el(
       "thead",

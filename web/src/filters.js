@@ -1,6 +1,6 @@
 // The filters of "Download certificaten": their form, their checks, and their place in the URL,
 // where filters, sort and page live so that a reload or a bookmark opens the same search.
-import { dutchToIso, looksLikeDutchDate } from "./dates.js";
+import { dutchToIso, looksLikeDutchDate, unreadableDate } from "./dates.js";
 import { el, field } from "./dom.js";
 import { COLUMNS } from "./holders-table.js";
 
@@ -63,33 +63,51 @@ export function apiParams(state) {
   };
 }
 
-/** Problems with the filters of `state` as typed: [{key, text}]. */
+/** What is wrong with a whole date the portal cannot read, after the field's label. */
+function unreadableText(label, typed, why, example) {
+  const what = why === "nonexistent" ? `${typed} is geen bestaande datum` : `het portaal kan ${typed} niet lezen als datum`;
+  return `${label}: ${what}. Typ de datum als dd-mm-jjjj, bijvoorbeeld ${example}.`;
+}
+
+/**
+ * Problems with the filters of `state` as typed: [{key, text, now}]. `now` marks what is wrong
+ * however the user goes on (a whole date that cannot be read, a character an exam number never
+ * has): the field says so while it is typed. Without `now` the field may still be half typed
+ * ("01-04-20"), and says so once the user leaves it.
+ */
 export function filterProblems(state) {
   const problems = [];
   const number = state.examNumber.trim();
   if (number && !EXAM_NUMBER.test(number)) {
-    problems.push({ key: "examNumber", text: "Een examennummer bestaat uit letters, cijfers, - of _ (hoogstens 20 tekens), bijvoorbeeld EX45465." });
+    problems.push({ key: "examNumber", now: true, text: "Een examennummer bestaat uit letters, cijfers, - of _ (hoogstens 20 tekens), bijvoorbeeld EX45465." });
   }
   for (const [key, label] of [["expiryFrom", "Vervaldatum vanaf"], ["expiryTo", "Vervaldatum tot en met"]]) {
-    if (state[key].trim() && !dutchToIso(state[key])) {
-      problems.push({ key, text: `${label} moet een bestaande datum zijn, als dd-mm-jjjj, bijvoorbeeld 01-04-2026.` });
+    const typed = state[key].trim();
+    const why = unreadableDate(typed);
+    if (why) problems.push({ key, now: true, text: unreadableText(label, typed, why, "01-04-2026") });
+    else if (typed && !dutchToIso(typed)) {
+      problems.push({ key, now: false, text: `${label} moet een bestaande datum zijn, als dd-mm-jjjj, bijvoorbeeld 01-04-2026.` });
     }
   }
   const from = dutchToIso(state.expiryFrom);
   const to = dutchToIso(state.expiryTo);
   if (from && to && from > to) {
-    problems.push({ key: "expiryTo", text: "Vervaldatum tot en met moet op of na Vervaldatum vanaf liggen." });
+    problems.push({ key: "expiryTo", now: true, text: "Vervaldatum tot en met moet op of na Vervaldatum vanaf liggen." });
   }
   const q = state.q.trim();
-  if (looksLikeDutchDate(q) && !dutchToIso(q)) {
-    problems.push({ key: "q", text: "Zoeken: dit is geen bestaande datum. Typ een geboortedatum als dd-mm-jjjj, bijvoorbeeld 18-06-1992." });
-  }
+  // The search box reads a birth date as dd-mm-jjjj or YYYY-MM-DD; any other text is a name or number.
+  const why = unreadableDate(q, { iso: true });
+  if (why) problems.push({ key: "q", now: true, text: unreadableText("Zoeken", q, why, "18-06-1992") });
   return problems;
 }
 
+// The filters that fold away under "Meer filters": used less often, and the first results must
+// show on a 1024x768 screen. They unfold when they hold a value or a problem.
+export const FOLDED_KEYS = ["expiryFrom", "expiryTo"];
+
 /**
  * The filter form, without the organisation menu when there is one organisation; `fields` by
- * state key, each with its control and setError.
+ * state key, each with its control and setError; `more`, the <details> "Meer filters".
  */
 export function createFilterForm(organisations, { single }) {
   const orgSelect = el("select", { name: "organisatie", className: "select" }, ...organisations.map((o) => el("option", { value: o.id }, o.name)));
@@ -101,25 +119,50 @@ export function createFilterForm(organisations, { single }) {
   const fields = {
     organisation: field("Organisatie", orgSelect),
     examType: field("Examentype", examTypeSelect),
-    examNumber: field("Examennummer", examNumberInput, { hint: "Bijvoorbeeld EX45465" }),
+    examNumber: field("Examennummer", examNumberInput, { hint: "Bijv. EX45465" }),
     expiryFrom: field("Vervaldatum vanaf", fromInput, { hint: "dd-mm-jjjj" }),
     expiryTo: field("Vervaldatum tot en met", toInput, { hint: "dd-mm-jjjj" }),
     q: field("Zoeken", qInput, { hint: "Kwalificatienummer, naam of geboortedatum (dd-mm-jjjj)", className: "form-group--wide" }),
   };
+  const summary = el("summary", {}, "Meer filters");
+  const more = el(
+    "details",
+    { className: "filters__more" },
+    summary,
+    el("div", { className: "filters__more-fields" }, ...FOLDED_KEYS.map((key) => fields[key].wrapper)),
+  );
   const form = el(
     "form",
     { className: "filters", role: "search", "aria-label": "Filters", noValidate: true },
-    single ? null : fields.organisation.wrapper,
-    fields.examType.wrapper,
-    fields.examNumber.wrapper,
-    fields.expiryFrom.wrapper,
-    fields.expiryTo.wrapper,
-    fields.q.wrapper,
-    // Enter in a field searches at once; the button is there for those who look for one.
-    el("div", { className: "filters__actions" }, el("button", { type: "submit", className: "button button--secondary" }, "Zoek")),
+    el(
+      "div",
+      { className: "filters__bar" },
+      single ? null : fields.organisation.wrapper,
+      fields.examType.wrapper,
+      fields.examNumber.wrapper,
+      // Zoeken and its button stay together, however the bar wraps. Enter in any field searches
+      // at once; the button is there for those who look for one.
+      el(
+        "div",
+        { className: "filters__search" },
+        fields.q.wrapper,
+        el("div", { className: "filters__actions" }, el("button", { type: "submit", className: "button button--secondary" }, "Zoek")),
+      ),
+    ),
+    more,
   );
 
-  return { form, fields };
+  return { form, fields, more };
+}
+
+/**
+ * Says in "Meer filters" how many of its filters are set, and unfolds it for a problem in one of
+ * them or, with `unfold` (a URL opened, a step back), for a value in one of them.
+ */
+export function showFoldedFilters(more, state, { problems = [], unfold = false } = {}) {
+  const set = FOLDED_KEYS.filter((key) => state[key].trim()).length;
+  more.querySelector("summary").textContent = set ? `Meer filters (${set} ingesteld)` : "Meer filters";
+  if ((unfold && set) || problems.some((p) => FOLDED_KEYS.includes(p.key))) more.open = true;
 }
 
 /** Shows `state` in the filter form. */

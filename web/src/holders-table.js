@@ -5,26 +5,40 @@ import { isoToDutch } from "./dates.js";
 import { qualificationsTable, statusBadge } from "./details.js";
 import { el, uid } from "./dom.js";
 
+// The sortable columns, in order: `cell(holder)` is what a row shows; `label` heads the column
+// and, on a phone where rows become cards, names the value in the card, except for the card's
+// `top` (name and number, which need no label). A header may break where its label has a "|" (a
+// <wbr>, which no screen reader hears), so that every column fits at 1024 px.
 export const COLUMNS = [
-  { key: "qualificationNumber", label: "Kwalificatienr." },
-  { key: "name", label: "Naam" },
-  { key: "birthDate", label: "Geboortedatum" },
-  { key: "expiryDate", label: "Vervaldatum" },
-  { key: "status", label: "Status" },
-  { key: "externalNumber", label: "Extern nummer" },
+  { key: "qualificationNumber", label: "Kwalificatie|nr.", cell: (h) => h.qualificationNumber, top: true },
+  { key: "name", label: "Naam", cell: (h) => h.name, top: true },
+  { key: "birthDate", label: "Geboorte|datum", cell: (h) => isoToDutch(h.birthDate) },
+  { key: "expiryDate", label: "Verval|datum", cell: (h) => isoToDutch(h.expiryDate) || "-" },
+  { key: "status", label: "Status", cell: (h) => statusBadge(h.status) },
+  { key: "externalNumber", label: "Extern nummer", cell: (h) => h.externalNumber || "-" },
 ];
 
 /**
  * `onSort(key)`, `onPage(delta)`, `loadDetails(number, signal)` → holder, and the selection.
- * Returns { node, render(answer, {page, pageSize, sort, order}), setSort(sort, order), refreshSelection() }.
+ * Returns { node, render(answer, {page, pageSize}), clear(reason), setSort(sort, order), refreshSelection() }.
  */
+/** A column's label as text, for the cards' labels. */
+export function plainLabel(column) {
+  return column.label.replaceAll("|", "");
+}
+
+/** A column's label for its header: text with a <wbr> where it may break. */
+function headerLabel(column) {
+  return column.label.split("|").flatMap((part, index) => (index ? [el("wbr"), part] : [part]));
+}
+
 export function createHoldersTable({ selection, onSort, onPage, loadDetails, announce }) {
   let currentSelection = selection;
   const headerCells = new Map();
   const headRow = el("tr", {});
   for (const column of COLUMNS) {
     const arrow = el("span", { className: "sort__arrow", "aria-hidden": "true" });
-    const button = el("button", { type: "button", className: "sort__button" }, column.label, arrow);
+    const button = el("button", { type: "button", className: "sort__button" }, ...headerLabel(column), arrow);
     button.addEventListener("click", () => onSort(column.key));
     const th = el("th", { scope: "col", className: `col col--${column.key}` }, button);
     headerCells.set(column.key, { th, arrow });
@@ -33,12 +47,10 @@ export function createHoldersTable({ selection, onSort, onPage, loadDetails, ann
   headRow.append(el("th", { scope: "col", className: "col col--actions" }, el("span", { className: "visually-hidden" }, "Acties")));
   const tbody = el("tbody", {});
   const caption = el("caption", { className: "visually-hidden" }, "Kwalificatiehouders");
-  const table = el("table", { className: "table table--holders" }, caption, el("thead", {}, headRow), tbody);
-  const scroller = el(
-    "div",
-    { className: "table-wrapper", role: "region", "aria-label": "Kwalificatiehouders (tabel)", tabIndex: 0 },
-    table,
-  );
+  const table = el("table", { className: "table table--holders table--cards" }, caption, el("thead", {}, headRow), tbody);
+  // No scrolling box: the table fits its column at every width (a card per row on a phone), so
+  // that a row's buttons are never out of sight.
+  const tableBox = el("div", { className: "table-wrapper" }, table);
 
   const previous = el("button", { type: "button", className: "button button--secondary" }, "Vorige pagina");
   const next = el("button", { type: "button", className: "button button--secondary" }, "Volgende pagina");
@@ -48,8 +60,9 @@ export function createHoldersTable({ selection, onSort, onPage, loadDetails, ann
   next.addEventListener("click", () => next.getAttribute("aria-disabled") !== "true" && onPage(1));
   const pager = el("nav", { className: "pager", "aria-label": "Paginering" }, previous, pageText, next);
 
-  const empty = el("p", { className: "results__empty", hidden: true }, "Geen kwalificatiehouders gevonden met deze filters. Pas de filters aan of maak het zoekveld leeg.");
-  const node = el("div", { className: "results__table" }, scroller, empty, pager);
+  const NONE_FOUND = "Geen kwalificatiehouders gevonden met deze filters. Pas de filters aan of maak het zoekveld leeg.";
+  const empty = el("p", { className: "results__empty", hidden: true }, NONE_FOUND);
+  const node = el("div", { className: "results__table" }, tableBox, empty, pager);
 
   // Details stay open (and loaded) while their holder is on screen.
   const openDetails = new Map(); // number → { row, controller }
@@ -96,12 +109,9 @@ export function createHoldersTable({ selection, onSort, onPage, loadDetails, ann
     const row = el(
       "tr",
       { dataset: { number: holder.qualificationNumber } },
-      el("td", { className: "col--qualificationNumber" }, holder.qualificationNumber),
-      el("td", { className: "col--name" }, holder.name),
-      el("td", {}, isoToDutch(holder.birthDate)),
-      el("td", {}, isoToDutch(holder.expiryDate) || "-"),
-      el("td", {}, statusBadge(holder.status)),
-      el("td", {}, holder.externalNumber || "-"),
+      ...COLUMNS.map((column) =>
+        el("td", { className: `col--${column.key}`, "data-label": column.top ? null : plainLabel(column) }, column.cell(holder)),
+      ),
       el("td", { className: "col--actions" }, el("div", { className: "actions" }, detailsButton, selectButton(holder))),
     );
     row.holder = holder;
@@ -163,13 +173,24 @@ export function createHoldersTable({ selection, onSort, onPage, loadDetails, ann
   function render(answer, { page, pageSize }) {
     for (const [number] of openDetails) closeRowDetails(number, null);
     tbody.replaceChildren(...answer.items.map(rowOf));
+    empty.textContent = NONE_FOUND;
     empty.hidden = answer.items.length > 0;
-    scroller.hidden = answer.items.length === 0;
+    tableBox.hidden = answer.items.length === 0;
     const pages = Math.max(1, Math.ceil(answer.total / pageSize));
     pageText.textContent = `Pagina ${page} van ${pages}`;
     previous.setAttribute("aria-disabled", String(page <= 1));
     next.setAttribute("aria-disabled", String(!answer.nextCursor));
     pager.hidden = pages <= 1 && page <= 1;
+  }
+
+  /** No rows, and why: results of a search the portal could not read would mislead. */
+  function clear(reason) {
+    for (const [number] of openDetails) closeRowDetails(number, null);
+    tbody.replaceChildren();
+    tableBox.hidden = true;
+    pager.hidden = true;
+    empty.textContent = reason;
+    empty.hidden = false;
   }
 
   function refreshSelection() {
@@ -188,6 +209,7 @@ export function createHoldersTable({ selection, onSort, onPage, loadDetails, ann
   return {
     node,
     render,
+    clear,
     setSort,
     refreshSelection,
     useSelection(next) {

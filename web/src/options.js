@@ -135,10 +135,11 @@ export function mountOptions(container, { api, selection, organisation, setError
     const skipped = answer.skipped?.length ?? 0;
     // skippedReasons: "withdrawn" (what matches the choice is ingetrokken) or "no_match".
     const withdrawn = Object.values(answer.skippedReasons ?? {}).filter((reason) => reason === "withdrawn").length;
+    const their = withdrawn === 1 ? "zijn of haar" : "hun";
     const because = withdrawn
       ? withdrawn === skipped
-        ? " omdat hun kwalificaties zijn ingetrokken"
-        : ` (${withdrawn} daarvan omdat hun kwalificaties zijn ingetrokken)`
+        ? ` omdat ${their} kwalificaties zijn ingetrokken`
+        : ` (${withdrawn} daarvan omdat ${their} kwalificaties zijn ingetrokken)`
       : "";
     count.textContent = `${plural(answer.holderCount, "kwalificatiehouder", "kwalificatiehouders")}, ${plural(answer.passCount, "pasje", "pasjes")}`
       + (skipped ? `. ${plural(skipped, "kwalificatiehouder levert", "kwalificatiehouders leveren")} met deze keuzes geen pasje op${because}.` : "");

@@ -36,6 +36,12 @@ export function statusText(request) {
   }
 }
 
+/** "30-11-2026 14:02" (local time), the day and the time each kept whole when the cell wraps. */
+function dutchDayAndTime(dateTime) {
+  const [day, time] = dateTimeToDutchWithTime(dateTime).split(" ");
+  return day ? [el("span", { className: "nowrap" }, day), " ", el("span", { className: "nowrap" }, time)] : [];
+}
+
 function referenceOf(request) {
   return request.reference || "Zonder kenmerk";
 }
@@ -55,18 +61,27 @@ export function mountRequests(container, { api, me, submitted = null }) {
   const loadError = el("p", { className: "message message--error", role: "alert", hidden: true });
   const emptyText = el("p", { hidden: true }, "Je hebt de afgelopen 7 dagen geen verzoeken ingediend.");
   const tbody = el("tbody", {});
-  const headers = ["Persoonlijk kenmerk", several ? "Organisatie" : null, "Kwalificatiehouders", "Pasjes", "Ingediend", "Beschikbaar tot", "Status", "Gedownload"]
-    .filter(Boolean)
-    .map((text) => el("th", { scope: "col" }, text));
+  // The organisation goes under the reference rather than in a column of its own: with every
+  // column, the table would not fit 1024 px and "Download pdf's" would slide out of sight.
+  const headers = [
+    ["Persoonlijk kenmerk", several ? el("span", { className: "table__subhead" }, " en organisatie") : null],
+    ["Kwalificatie", el("wbr"), "houders"],
+    ["Pasjes"],
+    ["Ingediend"],
+    ["Beschikbaar", el("wbr"), " tot"],
+    ["Status"],
+    ["Gedownload"],
+  ].map((label) => el("th", { scope: "col" }, ...label));
   const table = el(
     "table",
-    { className: "table table--requests" },
+    { className: "table table--requests table--cards" },
     el("caption", { className: "visually-hidden" }, "Ingestuurde verzoeken"),
     el("thead", {}, el("tr", {}, ...headers, el("th", { scope: "col" }, el("span", { className: "visually-hidden" }, "Download")))),
     tbody,
   );
-  const scroller = el("div", { className: "table-wrapper", role: "region", "aria-label": "Ingestuurde verzoeken (tabel)", tabIndex: 0, hidden: true }, table);
-  const view = el("div", { className: "view view--requests" }, heading, flash, intro, loadError, emptyText, scroller, live.node);
+  // No scrolling box: the table fits at every width (a card per request on a phone).
+  const tableBox = el("div", { className: "table-wrapper", hidden: true }, table);
+  const view = el("div", { className: "view view--requests" }, heading, flash, intro, loadError, emptyText, tableBox, live.node);
   container.append(view);
 
   const rows = new Map(); // id → { row, statusCell, downloadedCell, actionCell, status }
@@ -87,26 +102,31 @@ export function mountRequests(container, { api, me, submitted = null }) {
   }
 
   function rowFor(request) {
-    const statusCell = el("td", {}, el("span", { className: `status status--${request.status}` }, statusText(request)));
-    const downloadedCell = el("td", {}, downloadedText(request));
+    // data-label names each value where a phone shows the row as a card (tables.css).
+    const statusCell = el("td", { "data-label": "Status" }, el("span", { className: `status status--${request.status}` }, statusText(request)));
+    const downloadedCell = el("td", { "data-label": "Gedownload" }, downloadedText(request));
     const actionCell = el("td", { className: "col--actions" }, ...actionFor(request));
     const cells = [
-      el("td", {}, referenceOf(request)),
-      several ? el("td", {}, request.organisation?.name ?? "") : null,
-      el("td", {}, request.holderCount.toLocaleString("nl-NL")),
-      el("td", {}, request.passCount.toLocaleString("nl-NL")),
-      el("td", {}, el("time", { dateTime: request.createdAt, title: dateTimeToDutchWithTime(request.createdAt) }, dateTimeToDutch(request.createdAt))),
-      el("td", {}, el("time", { dateTime: request.expiresAt }, dateTimeToDutch(request.expiresAt))),
+      el(
+        "td",
+        { className: "col--reference" },
+        el("span", { className: "request__reference" }, referenceOf(request)),
+        several ? el("span", { className: "request__organisation" }, request.organisation?.name ?? "") : null,
+      ),
+      el("td", { "data-label": "Kwalificatie\u00ADhouders" }, request.holderCount.toLocaleString("nl-NL")),
+      el("td", { "data-label": "Pasjes" }, request.passCount.toLocaleString("nl-NL")),
+      el("td", { "data-label": "Ingediend" }, el("time", { dateTime: request.createdAt }, dutchDayAndTime(request.createdAt))),
+      el("td", { "data-label": "Beschikbaar tot" }, el("time", { dateTime: request.expiresAt }, dateTimeToDutch(request.expiresAt))),
       statusCell,
       downloadedCell,
       actionCell,
-    ].filter(Boolean);
+    ];
     return { row: el("tr", { dataset: { id: request.id } }, ...cells), statusCell, downloadedCell, actionCell, status: request.status };
   }
 
   function render(items) {
     emptyText.hidden = items.length > 0;
-    scroller.hidden = items.length === 0;
+    tableBox.hidden = items.length === 0;
     const seen = new Set();
     let previous = null;
     for (const request of items) {

@@ -1,7 +1,7 @@
 // "Download certificaten": the filters (filters.js), the results, the selection and the request's
 // options. Filters, sort and page live in the URL; the selection in sessionStorage (selection.js).
 import { el, errorSummary, liveRegion, plural, throttle } from "./dom.js";
-import { apiParams, createFilterForm, fillFilterForm, filterProblems, stateFromUrl, urlOfState } from "./filters.js";
+import { apiParams, createFilterForm, fillFilterForm, filterProblems, showFoldedFilters, stateFromUrl, urlOfState } from "./filters.js";
 import { createHoldersTable } from "./holders-table.js";
 import { mountOptions } from "./options.js";
 import { createSelection, mountSelectionPanel } from "./selection.js";
@@ -9,12 +9,39 @@ import { createSelection, mountSelectionPanel } from "./selection.js";
 export const PAGE_SIZE = 25;
 const MAX_LIMIT = 500; // the API's largest page
 const TYPING_WAIT_MS = 200;
+// The organisation chosen last, for the next visit without one in the URL (a new tab, tomorrow's
+// sign-in). In localStorage, since it outlives the session; it is only an id, and one that is not
+// among the signed-in person's organisations is ignored.
+const LAST_ORGANISATION = "pasjes:organisatie";
+
+function lastOrganisation() {
+  try {
+    return localStorage.getItem(LAST_ORGANISATION) ?? "";
+  } catch {
+    return "";
+  }
+}
+
+function rememberOrganisation(id) {
+  try {
+    localStorage.setItem(LAST_ORGANISATION, id);
+  } catch {
+    // Blocked storage costs only the default next time.
+  }
+}
 
 export function mountSearch(container, { api, me, navigate, rememberSearchUrl }) {
   const organisations = me.organisations;
   const single = organisations.length === 1;
+  const known = (id) => organisations.some((o) => o.id === id);
+  /** The URL's organisation, else the one chosen last, else the first. */
+  function organisationOf(fromUrl) {
+    if (known(fromUrl)) return fromUrl;
+    const last = lastOrganisation();
+    return known(last) ? last : organisations[0]?.id ?? "";
+  }
   const state = stateFromUrl();
-  if (!organisations.some((o) => o.id === state.organisation)) state.organisation = organisations[0]?.id ?? "";
+  state.organisation = organisationOf(state.organisation);
 
   const live = liveRegion();
   const summary = errorSummary();
@@ -25,13 +52,25 @@ export function mountSearch(container, { api, me, navigate, rememberSearchUrl })
   }
 
   // --- Filters ----------------------------------------------------------------------------------
-  const { form, fields } = createFilterForm(organisations, { single });
+  const { form, fields, more } = createFilterForm(organisations, { single });
   const orgSelect = fields.organisation.control;
   const examTypeSelect = fields.examType.control;
 
   function showFilterProblems(problems, options = {}) {
     for (const [key, f] of Object.entries(fields)) f.setError(problems.find((p) => p.key === key)?.text ?? "");
+    showFoldedFilters(more, state, { problems });
     setErrors("filters", problems.map((p) => ({ text: p.text, target: fields[p.key].control })), options);
+  }
+
+  /** Results of filters the portal cannot read would mislead: none, and the reason instead. */
+  function withdrawResults(problems) {
+    controller?.abort();
+    sequence += 1;
+    table.setBusy(false);
+    total.textContent = "";
+    addAllButton.hidden = true;
+    searchError.hidden = true;
+    table.clear(`Nog geen resultaten. ${problems[0].text}`);
   }
 
   // --- Results ----------------------------------------------------------------------------------
@@ -60,8 +99,12 @@ export function mountSearch(container, { api, me, navigate, rememberSearchUrl })
   const results = el(
     "section",
     { className: "results", "aria-labelledby": "results-heading" },
-    resultsHeading,
-    el("div", { className: "results__bar" }, total, el("div", { className: "results__add-all" }, addAllButton, addAllStatus)),
+    el(
+      "div",
+      { className: "results__bar" },
+      el("div", { className: "results__title" }, resultsHeading, total),
+      el("div", { className: "results__add-all" }, addAllButton, addAllStatus),
+    ),
     searchError,
     table.node,
   );
@@ -107,8 +150,8 @@ export function mountSearch(container, { api, me, navigate, rememberSearchUrl })
   async function search({ push = false, focusResults = false } = {}) {
     const problems = filterProblems(state);
     if (problems.length) {
-      // Results of an unfinished filter would mislead: keep the last ones, flag the field.
       showFilterProblems(problems);
+      withdrawResults(problems);
       return;
     }
     showFilterProblems([]);
@@ -161,10 +204,22 @@ export function mountSearch(container, { api, me, navigate, rememberSearchUrl })
   function onFilterInput(key, input) {
     state[key] = input.value;
     state.page = 1;
-    // Clear a flagged field as soon as it is right; flag it only when the user leaves it.
     const problems = filterProblems(state);
-    if (!problems.some((p) => p.key === key)) fields[key].setError("");
-    if (!problems.length) searchSoon();
+    const mine = problems.find((p) => p.key === key);
+    // A field says at once what can never be read (a whole date in another notation, a day that
+    // does not exist); what may still be half typed, it says when the user leaves it. Right
+    // again, it clears at once.
+    if (mine?.now) fields[key].setError(mine.text);
+    else if (!mine) fields[key].setError("");
+    showFoldedFilters(more, state);
+    const now = problems.filter((p) => p.now);
+    if (now.length) {
+      searchSoon.cancel();
+      withdrawResults(now);
+    } else if (!problems.length) {
+      setErrors("filters", []);
+      searchSoon();
+    }
   }
   for (const key of ["examNumber", "expiryFrom", "expiryTo", "q"]) {
     const input = fields[key].control;
@@ -181,6 +236,7 @@ export function mountSearch(container, { api, me, navigate, rememberSearchUrl })
   });
   orgSelect.addEventListener("change", () => {
     state.organisation = orgSelect.value;
+    rememberOrganisation(state.organisation);
     state.page = 1;
     switchOrganisation();
     search();
@@ -290,6 +346,7 @@ export function mountSearch(container, { api, me, navigate, rememberSearchUrl })
   // The examType option from the URL exists once the menu is loaded.
   examTypeSelect.append(...(state.examType ? [el("option", { value: state.examType }, state.examType)] : []));
   fillFilterForm(fields, state);
+  showFoldedFilters(more, state, { unfold: true });
   table.setSort(state.sort, state.order);
   switchOrganisation();
   search();
@@ -299,10 +356,11 @@ export function mountSearch(container, { api, me, navigate, rememberSearchUrl })
     /** Back/forward within this screen: take the URL's state and search again. */
     update() {
       const next = stateFromUrl();
-      if (!organisations.some((o) => o.id === next.organisation)) next.organisation = organisations[0]?.id ?? "";
+      next.organisation = organisationOf(next.organisation);
       const organisationChanged = next.organisation !== state.organisation;
       Object.assign(state, next);
       fillFilterForm(fields, state);
+      showFoldedFilters(more, state, { unfold: true });
       table.setSort(state.sort, state.order);
       if (organisationChanged) switchOrganisation();
       search();
