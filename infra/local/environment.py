@@ -9,7 +9,7 @@ import warnings
 from collections.abc import Mapping
 
 from infra.local.gateway.template import SamTemplate
-from infra.local.provision import BUCKET, REGION, TABLES
+from infra.local.provision import BUCKET, EXPORTS_BUCKET, REGION, TABLES
 
 
 def template_environment(template: SamTemplate) -> dict[str, str]:
@@ -63,6 +63,7 @@ def configure_environment(moto_url: str, template_variables: Mapping[str, str]) 
             "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
             **TABLES,
             "PASSES_BUCKET": BUCKET,
+            "EXPORTS_BUCKET": EXPORTS_BUCKET,
             "POWERTOOLS_TRACE_DISABLED": "true",
         }
     )

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 REGION: Final = "eu-west-1"
 BUCKET = "pasjes-passes"
+# The registry's exports and the importer's reports (EXPORTS_BUCKET).
+EXPORTS_BUCKET = "pasjes-exports"
 QUEUE = "pasjes-render"
 DEAD_LETTER_QUEUE = "pasjes-render-dlq"
 # The local VerificationSecret: render signs the passes' codes with it, verify checks them.
@@ -48,6 +50,7 @@ POOL_PROPERTIES = (
     "Policies",
     "MfaConfiguration",
     "AccountRecoverySetting",
+    "Schema",
 )
 CLIENT_PROPERTIES = (
     "ExplicitAuthFlows",
@@ -210,6 +213,27 @@ def create_bucket(moto_url: str, template: SamTemplate) -> None:
             # Built from the template at run time; S3 validates the shape.
             LifecycleConfiguration={"Rules": rules},  # type: ignore[typeddict-item]
         )
+
+
+def create_exports_bucket(moto_url: str) -> str:
+    """The exports bucket, private and versioned as the template's ExportsBucket; its name.
+    No event notification: the local imports folder (infra.local.imports) hands the import
+    function each upload's event itself, and waits for its report."""
+    s3 = boto3.client("s3", region_name=REGION, endpoint_url=moto_url)
+    s3.create_bucket(
+        Bucket=EXPORTS_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}
+    )
+    s3.put_public_access_block(
+        Bucket=EXPORTS_BUCKET,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True,
+        },
+    )
+    s3.put_bucket_versioning(Bucket=EXPORTS_BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    return EXPORTS_BUCKET
 
 
 def create_verification_keys(moto_url: str) -> str:

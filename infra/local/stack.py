@@ -7,9 +7,11 @@ its dead-letter queue, the Cognito user pool with the demo contact persons, the 
 of the passes' QR codes (new ones on every start) and the demo data.
 The local API Gateway (infra.local.gateway) serves the template's routes under /api on PORT
 (default 3000), the web app (web/dist, built by `make web`) on every other path, and the render
-worker (infra.local.worker) feeds the queue to the render function. Ctrl-C stops it all.
+worker (infra.local.worker) feeds the queue to the render function. An export dropped into the
+imports folder is imported by the import function (infra.local.imports). Ctrl-C stops it all.
 
-Environment: PORT (default 3000), MOTO_PORT (default: any free port).
+Environment: PORT (default 3000), MOTO_PORT (default: any free port), IMPORTS_DIR (default:
+imports/ in the project root).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from typing import TYPE_CHECKING
 
 import boto3
 
+from infra.local import mailbox
 from infra.local.environment import configure_environment, template_environment
 from infra.local.gateway.authorizer import CognitoTokenVerifier
 from infra.local.gateway.lambda_runtime import LocalFunction
@@ -37,12 +40,14 @@ from infra.local.gateway.pipeline import Gateway
 from infra.local.gateway.routing import routes_from
 from infra.local.gateway.server import GatewayServer
 from infra.local.gateway.template import SamTemplate, TemplateError
+from infra.local.imports import ImportsWatcher, imports_dir
 from infra.local.output import Output, stderr
 from infra.local.provision import (
     REGION,
     client_config,
     create_bucket,
     create_cursor_secret,
+    create_exports_bucket,
     create_render_queue,
     create_user_pool,
     create_verification_keys,
@@ -64,15 +69,21 @@ from infra.tables import create_tables
 if TYPE_CHECKING:
     from werkzeug.serving import BaseWSGIServer
 
+# The queue of the import function in the template; locally the imports folder feeds it.
+IMPORT_QUEUE = "ImportQueue"
+
 
 @dataclass
 class Stack:
     gateway_server: GatewayServer
     moto_server: BaseWSGIServer
     worker: QueueWorker | None = None
+    imports: ImportsWatcher | None = None
     serving: bool = False
 
     def stop(self) -> None:
+        if self.imports is not None:
+            self.imports.stop()
         if self.worker is not None:
             # Asked first: its current long poll ends while the gateway shuts down.
             self.worker.stopping.set()
@@ -91,7 +102,8 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m infra.local",
         description="Run the portal locally: embedded AWS, local API Gateway, render worker.",
-        epilog="Environment: PORT (default 3000), MOTO_PORT (default: a free port).",
+        epilog="Environment: PORT (default 3000), MOTO_PORT (default: a free port), "
+        "IMPORTS_DIR (default: imports/ in the project root).",
     )
     parser.add_argument(
         "--holders",
@@ -143,6 +155,7 @@ def _load_template() -> SamTemplate:
     try:
         template = SamTemplate.load()
         template.sqs_consumer()
+        template.sqs_consumer(IMPORT_QUEUE)
     except TemplateError as error:
         raise StartupError(str(error)) from error
     return template
@@ -166,9 +179,13 @@ def _run(stack: Stack, template: SamTemplate, args: argparse.Namespace, out: Out
     os.environ["CURSOR_SECRET_NAME"] = create_cursor_secret(moto_url)
     os.environ["PUBLIC_ORIGIN"] = api_url
     create_bucket(moto_url, template)
+    exports_bucket = create_exports_bucket(moto_url)
 
     idp = boto3.client("cognito-idp", region_name=REGION, endpoint_url=moto_url)
+    # The invitations the import sends are kept for this output (moto mails nothing).
+    mailbox.open_outbox()
     pool = create_user_pool(idp, template, demo_data.DEMO_USERS, demo_data.DEMO_PASSWORD)
+    os.environ["USER_POOL_ID"] = pool.pool_id
     create_tables()
 
     def resolve_sub(email: str) -> str:
@@ -209,6 +226,15 @@ def _run(stack: Stack, template: SamTemplate, args: argparse.Namespace, out: Out
         log=out.line,
     )
     stack.worker.start()
+    importer_spec, _ = template.sqs_consumer(IMPORT_QUEUE)
+    stack.imports = ImportsWatcher(
+        folder=imports_dir(),
+        function=functions[importer_spec.logical_id],
+        s3=boto3.client("s3", region_name=REGION, endpoint_url=moto_url),
+        bucket=exports_bucket,
+        region=REGION,
+        log=out.line,
+    )
 
     names = {o.id: o.name for o in dataset.organisations}
     width = max(len(email) for email in demo_data.DEMO_USERS)
@@ -222,7 +248,12 @@ def _run(stack: Stack, template: SamTemplate, args: argparse.Namespace, out: Out
     for email, organisation_ids in demo_data.DEMO_USERS.items():
         organisations = ", ".join(names.get(o, o) for o in organisation_ids)
         out.line(f"    {email:<{width}}  {organisations}")
+    out.line(
+        f"  Imports      {stack.imports.folder}  (drop NAME.zip to import it, "
+        "dry-run/NAME.zip for a dry run)"
+    )
     out.line("Press Ctrl-C to stop.")
+    stack.imports.start()
     # Serving starts after the banner, so request lines follow it; early callers wait briefly.
     serve = functools.partial(
         stack.gateway_server.serve_forever, poll_interval=SHUTDOWN_POLL_SECONDS

@@ -1,7 +1,7 @@
 """Deterministic demo data: the manual's holders at Keira BHV among generated Dutch-looking ones.
 
     python -m infra.ops.demo_data [--holders N] [--seed S] [--today YYYY-MM-DD] [--benchmark] \
-        --out DIR
+        (--out DIR | --export PATH.zip [--contact EMAIL=ORGANISATION_ID] ...)
 
 The same seed and day give the same data. Dates are placed relative to `today`, so the demo always
 has valid and expired qualifications, and the manual's four holders are always valid.
@@ -19,7 +19,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Final
 
-from infra.ops.dataset import Dataset, write_folder, write_json
+from infra.ops import demo_export
+from infra.ops.dataset import Dataset
 from infra.ops.demo_manual import (
     DEMO_PASSWORD,
     DEMO_USERS,
@@ -364,8 +365,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="benchmark set: 100,000 holders (or --holders), exactly 10,000 of them at Keira BHV",
     )
-    parser.add_argument("--out", type=Path, required=True, help="a folder, or a .json file")
+    parser.add_argument("--out", type=Path, help="a folder, or a .json file")
+    demo_export.add_arguments(parser)
     arguments = parser.parse_args(argv)
+    if (arguments.out is None) == (arguments.export is None):
+        parser.error("give one of --out and --export")
     try:
         if arguments.benchmark:
             dataset = benchmark_dataset(
@@ -375,16 +379,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             dataset = generate(
                 holders=arguments.holders or 1200, seed=arguments.seed, today=arguments.today
             )
+        written = demo_export.write(dataset, arguments)
     except ValueError as error:
         parser.error(str(error))
-    if arguments.out.suffix == ".json":
-        write_json(dataset, arguments.out)
-    else:
-        write_folder(dataset, arguments.out)
     registrations = len(dataset.registrations)
     sys.stdout.write(
         f"Wrote {len(dataset.organisations)} organisations, {len(dataset.holders)} holders and "
-        f"{registrations} registrations to {arguments.out}\n"
+        f"{registrations} registrations to {written}\n"
     )
     return 0
 
