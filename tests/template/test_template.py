@@ -33,6 +33,7 @@ ROUTES = {
     ("GET", "/exam-types"): "search",
     ("GET", "/holders"): "search",
     ("GET", "/holders/{qualificationNumber}"): "search",
+    ("GET", "/holders/export"): "search",
     ("POST", "/requests"): "submit",
     ("POST", "/requests/preview"): "submit",
     ("GET", "/requests"): "download",
@@ -541,6 +542,15 @@ def test_render_queue_reaches_a_handler_that_exists(template: Template) -> None:
 
 
 # ---------------------------------------------------------------- API and sign-in
+
+
+def test_the_xlsx_export_reaches_the_browser_as_bytes(template: Template) -> None:
+    """The function answers base64; API Gateway decodes it only for a binary media type."""
+    api = properties(template, "PasjesApi")
+
+    assert "application~1vnd.openxmlformats-officedocument.spreadsheetml.sheet" in (
+        api["BinaryMediaTypes"]
+    )
 
 
 def test_every_route_but_the_public_check_needs_a_cognito_id_token(template: Template) -> None:

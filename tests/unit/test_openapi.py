@@ -24,6 +24,7 @@ def test_openapi_document_describes_every_endpoint_under_api() -> None:
         ("/exam-types", "get"),
         ("/holders", "get"),
         ("/holders/{qualificationNumber}", "get"),
+        ("/holders/export", "get"),
         ("/requests", "post"),
         ("/requests", "get"),
         ("/requests/{id}", "get"),

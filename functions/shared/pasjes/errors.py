@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from pasjes.rules import REQUEST_LIFETIME_DAYS
+from pasjes.rules import MAX_EXPORT_ROWS, REQUEST_LIFETIME_DAYS
 from pasjes.text import safe_echo
 
 _NAMES_SHOWN = 10
@@ -147,6 +147,19 @@ class NoPasses(PortalError):
         super().__init__(
             "None of the chosen holders has a qualification matching the chosen "
             "qualifications and expiry dates, so there is no pass to make."
+        )
+
+
+class ExportTooLarge(PortalError):
+    status = 422
+    code = "export_too_large"
+
+    def __init__(self, count: int) -> None:
+        super().__init__(
+            f"This search finds {count} holders; an export holds at most {MAX_EXPORT_ROWS}. "
+            "Narrow the search (exam type, exam number, expiry) and export the parts.",
+            count=count,
+            limit=MAX_EXPORT_ROWS,
         )
 
 
