@@ -53,6 +53,11 @@ class StackProcess:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def imports(self) -> Path:
+        """The stack's imports folder (IMPORTS_DIR): an export dropped here is imported."""
+        return self.log.parent / f"imports-{self.port}"
+
     def output(self) -> str:
         return self.log.read_text(errors="replace")
 
@@ -111,7 +116,14 @@ def start_stack(
     port = free_port() if port is None else port
     moto_port = free_port() if moto_port is None else moto_port
     log = log_dir / f"stack-{port}.log"
-    env = {**os.environ, "PORT": str(port), "MOTO_PORT": str(moto_port), "PYTHONUNBUFFERED": "1"}
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "MOTO_PORT": str(moto_port),
+        "PYTHONUNBUFFERED": "1",
+        # Its own imports folder, not the project's imports/.
+        "IMPORTS_DIR": str(log_dir / f"imports-{port}"),
+    }
     with log.open("wb") as output:
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [sys.executable, "-m", "infra.local", *arguments],
