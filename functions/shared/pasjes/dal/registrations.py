@@ -28,6 +28,7 @@ from pynamodb.attributes import (
     BinaryAttribute,
     BooleanAttribute,
     ListAttribute,
+    NumberAttribute,
     UnicodeAttribute,
 )
 from pynamodb.constants import PAY_PER_REQUEST_BILLING_MODE
@@ -85,8 +86,10 @@ class RegistrationModel(Model):
     # ...a chunk item (L#, X#) carries many, as compressed MessagePack: a fifth of the bytes
     # (so of the read capacity), decoded by msgspec straight into HolderRow tuples.
     rows = BinaryAttribute(null=True, legacy_encoding=False)
-    # ...and the version item (V#) names the current list, with the import's hash of it.
+    # ...and the version item (V#) names the current list (its L# chunks are keyed by it), how
+    # many chunks it has, and the import's hash of it.
     version = UnicodeAttribute(null=True)
+    chunks = NumberAttribute(null=True)
     content_hash = UnicodeAttribute(attr_name="contentHash", null=True)
 
 
@@ -139,40 +142,65 @@ def _chunk_items(
 
 def _rows_of_chunks(
     organisation_id: str, prefix: str, *, consistent: bool = False
-) -> list[HolderRow]:
+) -> tuple[list[HolderRow], int]:
+    """The rows of the chunks under `prefix`, and how many chunks there were."""
     query = RegistrationModel.query(
         organisation_id,
         RegistrationModel.entry_key.startswith(prefix),
         attributes_to_get=["rows"],
         consistent_read=consistent,
     )
-    return [row for item in query for row in _decoder().decode(zlib.decompress(item.rows or b""))]
+    rows: list[HolderRow] = []
+    chunks = 0
+    for item in query:
+        rows += _decoder().decode(zlib.decompress(item.rows or b""))
+        chunks += 1
+    return rows, chunks
 
 
-def _current_version(organisation_id: str) -> str | None:
+def _current_version(organisation_id: str) -> tuple[str, int | None] | None:
+    """The list's version and its number of chunks (None: a list stored before chunks were
+    keyed by version, under `L#` alone)."""
     try:
         item = RegistrationModel.get(
-            organisation_id, _VERSION, consistent_read=True, attributes_to_get=["version"]
+            organisation_id,
+            _VERSION,
+            consistent_read=True,
+            attributes_to_get=["version", "chunks"],
         )
     except DoesNotExist:
         return None
-    return item.version
+    return str(item.version), None if item.chunks is None else int(item.chunks)
+
+
+# An import may switch the list between reading its version and its chunks (and then delete the
+# old chunks): a read that finds fewer chunks than the version names reads again.
+_READ_ATTEMPTS = 3
 
 
 def rows_of_organisation(organisation_id: str) -> list[HolderRow]:
-    """Every row of the organisation; callers must not change the list (it may be cached)."""
-    version = _current_version(organisation_id)
-    if version is None:
-        return []
-    key = (organisation_id, version)
-    if (cached := _decoded.get(key)) is not None:
-        _decoded.move_to_end(key)
-        return cached
-    # Consistent, so that what is cached under this version is that version's list.
-    rows = _rows_of_chunks(organisation_id, _LIST, consistent=True)
-    _decoded[key] = rows
-    while len(_decoded) > _CACHED_LISTS:
-        _decoded.popitem(last=False)
+    """Every row of the organisation; callers must not change the list (it may be cached).
+
+    Always one version's whole list: the chunks are keyed by the version, written before it,
+    and deleted only after the next version is in place."""
+    rows: list[HolderRow] = []
+    for _ in range(_READ_ATTEMPTS):
+        current = _current_version(organisation_id)
+        if current is None:
+            return []
+        version, chunks = current
+        key = (organisation_id, version)
+        if (cached := _decoded.get(key)) is not None:
+            _decoded.move_to_end(key)
+            return cached
+        prefix = _LIST if chunks is None else f"{_LIST}{version}#"
+        # Consistent, so that what is cached under this version is that version's list.
+        rows, found = _rows_of_chunks(organisation_id, prefix, consistent=True)
+        if chunks is None or found == chunks:
+            _decoded[key] = rows
+            while len(_decoded) > _CACHED_LISTS:
+                _decoded.popitem(last=False)
+            return rows
     return rows
 
 
@@ -183,7 +211,7 @@ def forget_cached_lists() -> None:
 
 def rows_of_exam(organisation_id: str, exam_number: str) -> list[HolderRow]:
     """The rows of an exam's holders; exam numbers are keyed upper-case, so any case finds them."""
-    return _rows_of_chunks(organisation_id, f"{_EXAM}{exam_number.upper()}#")
+    return _rows_of_chunks(organisation_id, f"{_EXAM}{exam_number.upper()}#")[0]
 
 
 def get_rows(organisation_id: str, qualification_numbers: Iterable[str]) -> dict[str, HolderRow]:
@@ -195,8 +223,11 @@ def get_rows(organisation_id: str, qualification_numbers: Iterable[str]) -> dict
     }
 
 
-def _items_of(organisation_id: str, rows: Iterable[HolderRow]) -> list[RegistrationModel]:
-    """Every item but the version that stores these rows: H#, then L# and X# chunks."""
+def _items_of(
+    organisation_id: str, rows: Iterable[HolderRow], version: str
+) -> tuple[list[RegistrationModel], list[RegistrationModel]]:
+    """The items that store these rows: H# and X# items, and the list's L# chunks under the
+    version."""
     # Stored in the list's default order (by name): sorting what is sorted already is nearly free.
     ordered = sorted(rows, key=lambda r: (r.sort_name or r.name_key, r.qualification_number))
     by_exam: dict[str, list[HolderRow]] = defaultdict(list)
@@ -204,27 +235,45 @@ def _items_of(organisation_id: str, rows: Iterable[HolderRow]) -> list[Registrat
         for exam_number in {n.upper() for n in row.exam_numbers}:
             by_exam[exam_number].append(row)
     items = [_holder_item(organisation_id, row) for row in ordered]
-    items += _chunk_items(organisation_id, _LIST, ordered)
     for exam_number, exam_rows in by_exam.items():
         items += _chunk_items(organisation_id, f"{_EXAM}{exam_number}#", exam_rows)
-    return items
+    return items, _chunk_items(organisation_id, f"{_LIST}{version}#", ordered)
+
+
+def _switch(
+    organisation_id: str,
+    written: list[RegistrationModel],
+    chunks: list[RegistrationModel],
+    version: str,
+    stale: Iterable[str],
+    content_hash: str | None,
+) -> None:
+    """Write, switch readers to the new version at once, then drop what it no longer uses."""
+    with RegistrationModel.batch_write() as batch:
+        for item in [*written, *chunks]:
+            batch.save(item)
+    RegistrationModel(
+        organisation_id,
+        _VERSION,
+        version=version,
+        chunks=len(chunks),
+        content_hash=content_hash,
+    ).save()
+    with RegistrationModel.batch_write() as batch:
+        for key in stale:
+            batch.delete(RegistrationModel(organisation_id, key))
 
 
 def replace_rows(organisation_id: str, rows: Iterable[HolderRow]) -> None:
     """Make `rows` the organisation's registrations: write them, drop whatever is not among them."""
-    items = _items_of(organisation_id, rows)
-    keep = {item.entry_key for item in items} | {_VERSION}
+    version = secrets.token_hex(8)
+    items, chunks = _items_of(organisation_id, rows, version)
+    keep = {item.entry_key for item in [*items, *chunks]} | {_VERSION}
     existing = RegistrationModel.query(
         organisation_id, attributes_to_get=["organisationId", "entryKey"]
     )
-    stale = [item for item in existing if item.entry_key not in keep]
-    with RegistrationModel.batch_write() as batch:
-        for item in items:
-            batch.save(item)
-        for item in stale:
-            batch.delete(item)
-    # Last, once every chunk is written: readers switch to the new list only now.
-    RegistrationModel(organisation_id, _VERSION, version=secrets.token_hex(8)).save()
+    stale = [item.entry_key for item in existing if item.entry_key not in keep]
+    _switch(organisation_id, items, chunks, version, stale, None)
 
 
 @dataclass(frozen=True)
@@ -261,13 +310,17 @@ def update_rows(
     organisation_id: str, rows: Iterable[HolderRow], stored: StoredList, *, content_hash: str
 ) -> int:
     """Make `rows` the organisation's list, writing only the items that differ from `stored`
-    and deleting those no longer needed; the version changes only when something did, and
-    last, so readers switch at once and only to a complete list. Returns the items written."""
-    items = _items_of(organisation_id, rows)
+    and deleting those no longer needed; the version changes only when something did, so
+    warm containers keep their cached lists. Readers switch at once and only to a complete
+    list (see `rows_of_organisation`). Returns the items written."""
+    version = secrets.token_hex(8)
+    items, chunks = _items_of(organisation_id, rows, version)
     changed = [item for item in items if stored.items.get(item.entry_key) != item.serialize()]
+    old_chunks = [stored.items[k] for k in sorted(stored.items) if k.startswith(_LIST)]
+    same_list = [c.get("rows") for c in old_chunks] == [c.serialize().get("rows") for c in chunks]
     keep = {item.entry_key for item in items}
-    stale = [key for key in stored.items if key not in keep]
-    if not changed and not stale:
+    stale = [key for key in stored.items if key not in keep and not key.startswith(_LIST)]
+    if not changed and not stale and same_list:
         if stored.content_hash != content_hash:
             # The same list under a hash of another import format: keep the version (and the
             # containers' cached lists), but note the hash.
@@ -276,15 +329,9 @@ def update_rows(
             )
             return 1
         return 0
-    with RegistrationModel.batch_write() as batch:
-        for item in changed:
-            batch.save(item)
-        for key in stale:
-            batch.delete(RegistrationModel(organisation_id, key))
-    RegistrationModel(
-        organisation_id, _VERSION, version=secrets.token_hex(8), content_hash=content_hash
-    ).save()
-    return len(changed) + len(stale) + 1
+    stale += [key for key in stored.items if key.startswith(_LIST)]
+    _switch(organisation_id, changed, chunks, version, stale, content_hash)
+    return len(changed) + len(chunks) + len(stale) + 1
 
 
 def remove_list(organisation_id: str, stored: StoredList) -> int:
