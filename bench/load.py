@@ -4,12 +4,12 @@ against the local stack, which this script starts and stops itself.
     python -m bench.load [--users 50] [--seconds 60]
 
 The contact persons are provisioned as an operator would: Cognito users in the stack's user
-pool (verified email, permanent password) and their membership of Keira BHV through the data
-layer, against the stack's moto endpoint from /config.json. Each virtual user loops: list a
-page of holders, open one holder's details, submit a request for one or two holders, list
-their requests and download a ready one, with a short think time. Prints p50/p95 per endpoint,
-the answers by status, and what the quotas did. Any answer other than 2xx and the quotas' 429
-counts as an error; the exit status is 1 when there is one.
+pool (verified email, permanent password, authenticator set up) and their membership of Keira
+BHV through the data layer, against the stack's moto endpoint from /config.json. Each virtual
+user loops: list a page of holders, open one holder's details, submit a request for one or two
+holders, list their requests and download a ready one, with a short think time. Prints p50/p95
+per endpoint, the answers by status, and what the quotas did. Any answer other than 2xx and the
+quotas' 429 counts as an error; the exit status is 1 when there is one.
 
 Plain threads and urllib rather than locust: the scenario is small, and locust's own pins
 (gevent, flask) would need a venv of their own.
@@ -88,7 +88,9 @@ def provision(config: dict[str, Any], users: int) -> list[str]:
     emails, memberships = [], []
     for number in range(users):
         email = f"load-{number:02d}@keira-bhv.example"
-        sub = create_verified_user(cognito, pool, email, PASSWORD)
+        sub = create_verified_user(
+            cognito, pool, email, PASSWORD, client_id=config["userPoolClientId"]
+        )
         emails.append(email)
         memberships.append((sub, email, keira))
     contacts.put_memberships(memberships)

@@ -27,7 +27,7 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 from infra.ops.demo_data import DEMO_PASSWORD, KEIRA_BHV
-from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, answer_second_step
 from tests.stack.harness import CONTACT, start_stack
 
 WEB_DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
@@ -66,6 +66,7 @@ def sign_in(page: Page, base_url: str) -> None:
     page.get_by_label("E-mailadres").fill(CONTACT)
     page.get_by_label("Wachtwoord", exact=True).fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
+    answer_second_step(page)
     page.get_by_role("button", name="Uitloggen").wait_for()
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Final
 import boto3
 
 from infra.local.gateway.template import SamTemplate
+from infra.local.totp import password_sign_in
 from pasjes.logic.verification import new_secret
 
 if TYPE_CHECKING:
@@ -145,15 +146,27 @@ def create_user_pool(
     client_id = idp.create_user_pool_client(
         UserPoolId=pool_id, ClientName="pasjesportaal-local-web", **client_settings
     )["UserPoolClient"]["ClientId"]
-    subs = {email: create_verified_user(idp, pool_id, email, password) for email in users}
+    subs = {
+        email: create_verified_user(idp, pool_id, email, password, client_id=client_id)
+        for email in users
+    }
     return UserPool(pool_id=pool_id, client_id=client_id, subs=subs)
 
 
 def create_verified_user(
-    idp: CognitoIdentityProviderClient, pool_id: str, email: str, password: str | None = None
+    idp: CognitoIdentityProviderClient,
+    pool_id: str,
+    email: str,
+    password: str | None = None,
+    *,
+    client_id: str | None = None,
 ) -> str:
     """A user whose email is verified (as the importer's invitation leaves it), without the
-    invitation mail; with `password`, one that can sign in at once. Returns the user's sub."""
+    invitation mail; with `password`, one that can sign in at once. With `client_id` too, the
+    user has set up the authenticator already (one sign-in through MFA_SETUP with moto's fixed
+    secret), so every sign-in asks for the code `python -m infra.local.totp` prints, as a
+    real pool with MfaConfiguration ON asks a contact person who has done their first sign-in.
+    Returns the user's sub."""
     created = idp.admin_create_user(
         UserPoolId=pool_id,
         Username=email,
@@ -167,6 +180,8 @@ def create_verified_user(
         idp.admin_set_user_password(
             UserPoolId=pool_id, Username=email, Password=password, Permanent=True
         )
+        if client_id is not None:
+            password_sign_in(idp, client_id, email, password)
     return next(a["Value"] for a in created["User"].get("Attributes", []) if a["Name"] == "sub")
 
 

@@ -244,7 +244,10 @@ def _run(stack: Stack, template: SamTemplate, args: argparse.Namespace, out: Out
     out.line(f"  API          {api_url}/api")
     out.line(f"  Config       {api_url}/config.json")
     out.line(f"  AWS (moto)   {moto_url}  user pool {pool.pool_id}, client {pool.client_id}")
-    out.line(f"  Demo users   password {demo_data.DEMO_PASSWORD}")
+    out.line(
+        f"  Demo users   password {demo_data.DEMO_PASSWORD}, then the authenticator code:"
+        " python -m infra.local.totp"
+    )
     for email, organisation_ids in demo_data.DEMO_USERS.items():
         organisations = ", ".join(names.get(o, o) for o in organisation_ids)
         out.line(f"    {email:<{width}}  {organisations}")

@@ -8,12 +8,14 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
+from infra.local.totp import current_code
 from infra.ops.demo_data import DEMO_PASSWORD
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 AXE = REPO / "web" / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING_IMPACTS = ("serious", "critical")
+SETUP_HEADING = "Tweestapsverificatie instellen"
 # Debian's Chromium (Playwright cannot download its own here), started as root without the
 # background traffic that this machine's closed network refuses.
 CHROMIUM = "/usr/bin/chromium"
@@ -28,6 +30,7 @@ CHROMIUM_ARGS = [
 
 __all__ = [
     "DEMO_PASSWORD",
+    "answer_second_step",
     "assert_accessible",
     "assert_no_horizontal_scroll",
     "screenshot",
@@ -36,13 +39,28 @@ __all__ = [
 
 
 def sign_in(page: Page, base_url: str, email: str, password: str = DEMO_PASSWORD) -> None:
-    """Open the app and sign in through the form, until the header shows the account."""
+    """Open the app and sign in through the form, with the authenticator code as the second
+    step, until the header shows the account."""
     page.goto(base_url + "/")
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord", exact=True).fill(password)
     page.get_by_role("button", name="Inloggen", exact=True).click()
+    answer_second_step(page)
     expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
     expect(page.get_by_role("banner")).to_contain_text(email)
+
+
+def answer_second_step(page: Page) -> None:
+    """After the password: the code of the authenticator app (the local pool's one secret,
+    infra.local.totp); a user without one links it first, as the first sign-in does."""
+    code = page.get_by_label("Code uit je authenticator-app")
+    expect(code).to_be_visible()
+    if page.get_by_role("heading", name=SETUP_HEADING).is_visible():
+        code.fill(current_code(page.locator("#totp-secret").inner_text()))
+        page.get_by_role("button", name="Bevestigen en inloggen").click()
+    else:
+        code.fill(current_code())
+        page.get_by_role("button", name="Inloggen", exact=True).click()
 
 
 def screenshot(page: Page, name: str) -> Path:

@@ -16,7 +16,13 @@ from datetime import date
 
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.browser.helpers import DEMO_PASSWORD, assert_no_horizontal_scroll, screenshot, sign_in
+from tests.browser.helpers import (
+    DEMO_PASSWORD,
+    answer_second_step,
+    assert_no_horizontal_scroll,
+    screenshot,
+    sign_in,
+)
 from tests.stack.harness import COLLEAGUE, CONTACT, MANUAL_EXAM_HOLDERS, StackClient
 
 KEIRA = "keira-bhv"
@@ -556,6 +562,7 @@ def test_an_ended_session_keeps_filters_and_selection_for_after_signing_in_again
     page.get_by_label("E-mailadres").fill(CONTACT)
     page.get_by_label("Wachtwoord", exact=True).fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
+    answer_second_step(page)
 
     expect(page.get_by_label("Examennummer")).to_have_value("EX45465")
     expect(page.get_by_role("region", name="Selectie")).to_contain_text("Dhr. TEST de Tester")

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import json
 import re
-import struct
 import time
 import uuid
 from collections.abc import Callable
@@ -18,8 +15,10 @@ import pytest
 from botocore.exceptions import ClientError
 from playwright.sync_api import Page, expect
 
+from infra.local.totp import LOCAL_TOTP_SECRET, current_code, wrong_code
 from tests.browser.helpers import (
     DEMO_PASSWORD,
+    answer_second_step,
     assert_accessible,
     assert_no_horizontal_scroll,
     screenshot,
@@ -33,7 +32,9 @@ if TYPE_CHECKING:
 WRONG_CREDENTIALS = "E-mailadres of wachtwoord klopt niet"
 NEW_PASSWORD = "Mijn-eigen-wachtwoord-2026"
 TEMPORARY_PASSWORD = "Tijdelijk-wachtwoord-1"
-TOTP_STEP = 30
+CODE_FIELD = "Code uit je authenticator-app"
+PHONE_WIDTH = 360
+CODE_MISMATCH = "De code klopt niet. Controleer de code en probeer het opnieuw."
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -77,29 +78,6 @@ def new_contact(stack: StackClient, cognito: CognitoIdentityProviderClient) -> C
         return email
 
     return create
-
-
-def totp(secret: str, at: float) -> str:
-    """RFC 6238 with Cognito's settings (SHA-1, 6 digits, 30 s), as an authenticator app does."""
-    compact = secret.replace(" ", "").upper()
-    key = base64.b32decode(compact + "=" * (-len(compact) % 8))
-    digest = hmac.new(key, struct.pack(">Q", int(at // TOTP_STEP)), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    number = int.from_bytes(digest[offset : offset + 4], "big") & 0x7FFFFFFF
-    return f"{number % 1_000_000:06d}"
-
-
-def current_totp(secret: str) -> str:
-    """The code of this 30 s step, waiting for the next step when this one is nearly over
-    (the local Cognito accepts only the current step)."""
-    if time.time() % TOTP_STEP > TOTP_STEP - 5:
-        time.sleep(TOTP_STEP - time.time() % TOTP_STEP + 0.2)
-    return totp(secret, time.time())
-
-
-def wrong_totp(secret: str) -> str:
-    right = {totp(secret, time.time() + d) for d in (-TOTP_STEP, 0, TOTP_STEP)}
-    return next(c for c in ("000000", "111111", "222222", "333333") if c not in right)
 
 
 def storage(page: Page, kind: str = "sessionStorage") -> dict[str, str]:
@@ -241,6 +219,9 @@ def test_a_first_sign_in_sets_a_new_password(
 
     page.get_by_label("Herhaal nieuw wachtwoord").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Wachtwoord opslaan").click()
+    # An invited user's first sign-in goes on to link the authenticator app (MFA_SETUP).
+    expect(page.get_by_role("heading", name="Tweestapsverificatie instellen")).to_be_visible()
+    answer_second_step(page)
     expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
 
     page.get_by_role("button", name="Uitloggen").click()
@@ -307,55 +288,88 @@ def test_an_unknown_address_gets_the_same_answer_when_the_password_is_forgotten(
 # --- two-step verification ---------------------------------------------------------------------
 
 
-def test_two_step_verification_is_set_up_and_then_asked_at_sign_in(
+def test_the_first_sign_in_links_an_authenticator_app_and_later_ones_ask_its_code(
     page: Page, base_url: str, new_contact: Callable[..., str]
 ) -> None:
     email = new_contact(NEW_PASSWORD, permanent=True)
-    sign_in(page, base_url, email, NEW_PASSWORD)
+    page.goto(base_url + "/")
+    sign_in_form(page, email, NEW_PASSWORD)
 
-    page.get_by_role("button", name="Tweestapsverificatie").click()
     expect(page.get_by_role("heading", name="Tweestapsverificatie instellen")).to_be_visible()
+    expect(page.get_by_role("button", name="Uitloggen")).to_be_hidden()
     expect(
         page.get_by_role("img", name="QR-code om te scannen met je authenticator-app")
     ).to_be_visible()
-    secret = page.get_by_role("code").inner_text()
-    assert secret.replace(" ", "").isalnum()
+    secret = page.locator("#totp-secret").inner_text()
+    assert secret.replace(" ", "") == LOCAL_TOTP_SECRET
     assert_accessible(page)
     screenshot(page, "mfa-setup")
 
-    page.get_by_label("Code uit je authenticator-app").fill(wrong_totp(secret))
-    page.get_by_role("button", name="Bevestigen").click()
-    expect_error(
-        page,
-        "De code klopt niet. Controleer de code en probeer het opnieuw.",
-        "Code uit je authenticator-app",
-    )
+    page.get_by_label(CODE_FIELD).fill(wrong_code(secret))
+    page.get_by_role("button", name="Bevestigen en inloggen").click()
+    expect_error(page, CODE_MISMATCH, CODE_FIELD)
+    assert storage(page) == {}
 
-    page.get_by_label("Code uit je authenticator-app").fill(current_totp(secret))
-    page.get_by_role("button", name="Bevestigen").click()
-    expect(page.get_by_role("heading", name="Tweestapsverificatie staat aan")).to_be_visible()
-    screenshot(page, "mfa-done")
+    page.get_by_label(CODE_FIELD).fill(current_code(secret))
+    page.get_by_role("button", name="Bevestigen en inloggen").click()
+    expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
+    expect(page.get_by_role("banner")).to_contain_text(email)
 
     page.get_by_role("button", name="Uitloggen").click()
     sign_in_form(page, email, NEW_PASSWORD)
-    expect(page.get_by_role("heading", name="Tweestapsverificatie")).to_be_visible()
+    expect(page.get_by_role("heading", name="Tweestapsverificatie", exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="Uitloggen")).to_be_hidden()
     assert_accessible(page)
     screenshot(page, "signin-totp")
 
-    page.get_by_label("Code uit je authenticator-app").fill(wrong_totp(secret))
+    page.get_by_label(CODE_FIELD).fill(wrong_code(secret))
     page.get_by_role("button", name="Inloggen", exact=True).click()
-    expect_error(
-        page,
-        "De code klopt niet. Controleer de code en probeer het opnieuw.",
-        "Code uit je authenticator-app",
-    )
+    expect_error(page, CODE_MISMATCH, CODE_FIELD)
     assert storage(page) == {}
 
-    page.get_by_label("Code uit je authenticator-app").fill(current_totp(secret))
+    page.get_by_label(CODE_FIELD).fill(current_code(secret))
     page.get_by_role("button", name="Inloggen", exact=True).click()
     expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
     expect(page.get_by_role("banner")).to_contain_text(email)
+    # Focus on the page's heading, where a screen reader starts reading.
+    expect(page.locator("h1:focus")).to_be_visible()
+
+
+def test_tweestapsverificatie_says_it_is_on_and_links_a_new_app(
+    page: Page, phone_page: Page, base_url: str
+) -> None:
+    sign_in(page, base_url, COLLEAGUE)
+    page.get_by_role("button", name="Tweestapsverificatie").click()
+
+    expect(page.get_by_text("Tweestapsverificatie staat aan.")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "mfa-status")
+    page.get_by_role("button", name="Nieuwe authenticator-app koppelen").click()
+    expect(page.get_by_role("heading", name="Tweestapsverificatie instellen")).to_be_visible()
+    # The link that opens the app is for phones: on a desktop there is the QR code to scan.
+    expect(page.get_by_role("link", name="Open in je authenticator-app")).to_be_hidden()
+    page.get_by_label(CODE_FIELD).fill(current_code(page.locator("#totp-secret").inner_text()))
+    page.get_by_role("button", name="Bevestigen").click()
+    expect(page.get_by_role("heading", name="Tweestapsverificatie staat aan")).to_be_visible()
+
+    sign_in(phone_page, base_url, COLLEAGUE)
+    phone_page.get_by_role("button", name="Tweestapsverificatie").click()
+    phone_page.get_by_role("button", name="Nieuwe authenticator-app koppelen").click()
+    app_link = phone_page.get_by_role("link", name="Open in je authenticator-app")
+    expect(app_link).to_be_visible()
+    href = app_link.get_attribute("href") or ""
+    assert href.startswith("otpauth://totp/Pasjesportaal%3A")
+    assert f"secret={LOCAL_TOTP_SECRET}" in href
+    qr = phone_page.get_by_role("img", name="QR-code om te scannen met je authenticator-app")
+    qr_box, link_box = qr.bounding_box(), app_link.bounding_box()
+    assert qr_box
+    assert link_box
+    # Beside the QR code, within the phone's width.
+    assert link_box["x"] + link_box["width"] <= PHONE_WIDTH
+    assert link_box["y"] < qr_box["y"] + qr_box["height"] + 16
+    assert_accessible(phone_page)
+    assert_no_horizontal_scroll(phone_page)
+    screenshot(phone_page, "mfa-setup-phone")
 
 
 # --- the session -------------------------------------------------------------------------------
@@ -456,6 +470,7 @@ def test_an_ended_session_asks_to_sign_in_again_and_returns_to_the_same_page(
     screenshot(page, "signin-session-expired")
     page.get_by_label("Wachtwoord", exact=True).fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Inloggen", exact=True).click()
+    answer_second_step(page)
     expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
     expect(page).to_have_url(re.compile(re.escape(base_url + "/verzoeken")))
 
@@ -478,6 +493,7 @@ def test_the_app_is_served_with_a_strict_policy_and_breaks_none_of_it(
     assert response is not None
     sign_in(page, base_url, CONTACT)
     page.get_by_role("button", name="Tweestapsverificatie").click()
+    page.get_by_role("button", name="Nieuwe authenticator-app koppelen").click()
     expect(page.get_by_role("heading", name="Tweestapsverificatie instellen")).to_be_visible()
 
     headers = response.headers

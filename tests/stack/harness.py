@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import boto3
 import pytest
 
+from infra.local.totp import password_sign_in
 from infra.ops.demo_data import DEMO_PASSWORD
 
 REPO = Path(__file__).resolve().parents[2]
@@ -144,7 +145,8 @@ class StackClient:
     _tokens: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def authentication(self, email: str, password: str = DEMO_PASSWORD) -> dict[str, str]:
-        """The IdToken, AccessToken ... of a USER_PASSWORD_AUTH sign-in, as a browser gets them."""
+        """The IdToken, AccessToken ... of a USER_PASSWORD_AUTH sign-in with the authenticator
+        code (infra.local.totp) as its second step, as a browser gets them."""
         if email not in self._tokens:
             cognito = boto3.client(
                 "cognito-idp",
@@ -153,12 +155,7 @@ class StackClient:
                 aws_access_key_id="testing",
                 aws_secret_access_key="testing",
             )
-            answer = cognito.initiate_auth(
-                ClientId=self.config["userPoolClientId"],
-                AuthFlow="USER_PASSWORD_AUTH",
-                AuthParameters={"USERNAME": email, "PASSWORD": password},
-            )
-            result = answer["AuthenticationResult"]
+            result = password_sign_in(cognito, self.config["userPoolClientId"], email, password)
             self._tokens[email] = {
                 "IdToken": result["IdToken"],
                 "AccessToken": result["AccessToken"],

@@ -718,12 +718,12 @@ def test_only_administrators_create_contact_persons(template: Template) -> None:
     assert ref(client["UserPoolId"]) == "UserPool"
 
 
-def test_contact_persons_may_add_two_step_verification_with_an_authenticator_app(
+def test_every_contact_person_signs_in_with_an_authenticator_app_code(
     template: Template,
 ) -> None:
     pool = properties(template, "UserPool")
 
-    assert pool["MfaConfiguration"] == "OPTIONAL"
+    assert pool["MfaConfiguration"] == "ON"
     assert pool["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
 
 

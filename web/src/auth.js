@@ -108,16 +108,17 @@ function newUser(email) {
 }
 
 // Every step answers one of: {step: "done"}, {step: "newPassword", user},
-// {step: "totp", user}; a failure rejects with an AuthError.
+// {step: "totpSetup", user} (the first sign-in links an authenticator app: the pool requires
+// TOTP), {step: "totp", user}; a failure rejects with an AuthError.
 function callbacks(user, resolve, reject, step) {
   return {
     onSuccess: () => resolve({ step: "done" }),
     onFailure: (error) => reject(authError(error, step)),
     newPasswordRequired: () => resolve({ step: "newPassword", user }),
     totpRequired: () => resolve({ step: "totp", user }),
-    // A pool with MFA ON sends these; ours is OPTIONAL, so they mean a misconfigured pool.
+    mfaSetup: () => resolve({ step: "totpSetup", user }),
+    // SMS codes: the pool offers none, so this means a misconfigured pool.
     mfaRequired: () => reject(new AuthError("unavailable")),
-    mfaSetup: () => reject(new AuthError("unavailable")),
     selectMFAType: () => user.sendMFASelectionAnswer("SOFTWARE_TOKEN_MFA", callbacks(user, resolve, reject, step)),
     customChallenge: () => reject(new AuthError("unavailable")),
   };
@@ -290,29 +291,48 @@ async function signedInUser() {
   return user;
 }
 
-/** The secret for a new authenticator app, not yet active. */
-export async function startTotpSetup() {
-  const user = await signedInUser();
+/**
+ * The secret for a new authenticator app, not yet active: while signing in (`pending`, the
+ * MFA_SETUP step, with the sign-in's session) or, signed in, to replace the app.
+ */
+export async function startTotpSetup(pending = null) {
+  const user = pending ? pending.user : await signedInUser();
   return new Promise((resolve, reject) => {
     user.associateSoftwareToken({
       associateSecretCode: (secret) => resolve(secret),
-      onFailure: (error) => reject(authError(error, "mfa")),
+      onFailure: (error) => reject(authError(error, pending ? "totpSetup" : "mfa")),
     });
   });
 }
 
-/** Checks a code of the new app and makes TOTP the sign-in's second step. */
-export async function confirmTotpSetup(code) {
-  const user = await signedInUser();
+/**
+ * Checks a code of the new app and makes TOTP the sign-in's second step. While signing in
+ * (`pending`), this also completes the sign-in (the library answers MFA_SETUP and keeps the
+ * tokens).
+ */
+export async function confirmTotpSetup(code, pending = null) {
+  const user = pending ? pending.user : await signedInUser();
+  const step = pending ? "totpSetup" : "mfa";
   await new Promise((resolve, reject) => {
     user.verifySoftwareToken(code.replace(/\s/g, ""), "Authenticator-app", {
       onSuccess: () => resolve(),
-      onFailure: (error) => reject(authError(error, "mfa")),
+      onFailure: (error) => reject(authError(error, step)),
     });
   });
   await new Promise((resolve, reject) => {
     user.setUserMfaPreference(null, { Enabled: true, PreferredMfa: true }, (error) =>
-      error ? reject(authError(error, "mfa")) : resolve(),
+      error ? reject(authError(error, step)) : resolve(),
     );
   });
+}
+
+/** Whether sign-in asks this person for a code of an authenticator app (Cognito's GetUser). */
+export async function totpIsOn() {
+  const user = await signedInUser();
+  const data = await new Promise((resolve, reject) => {
+    user.getUserData((error, result) => (error ? reject(authError(error, "mfa")) : resolve(result)), {
+      bypassCache: true,
+    });
+  });
+  return (data.UserMFASettingList || []).includes("SOFTWARE_TOKEN_MFA");
 }

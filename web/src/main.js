@@ -1,7 +1,8 @@
 // The app's shell: reads /config.json, shows sign-in or the portal, and the header's account
 // controls. `/` and `/verzoeken` belong to the portal; signing in never changes the URL, so a
 // bookmark with filters still opens on those filters after signing in. `/v/{code}` is the public
-// check of a pass (what its QR code opens): no sign-in, no account controls, no session.
+// check of a pass (what its QR code opens), `/v` the same check with a field to type the code
+// printed under the QR code: no sign-in, no account controls, no session.
 
 // The shared stylesheets first (tables and forms style different elements, so their order is
 // free), then each screen's own from its module: the cascade lets a screen refine the shared ones.
@@ -11,10 +12,11 @@ import "./forms.css";
 import { currentEmail, initAuth, isSignedIn, SESSION_ENDED, signOut } from "./auth.js";
 import { mountPortal } from "./portal.js";
 import { mountSignIn } from "./signin.js";
-import { mountMfaSetup } from "./mfa.js";
+import { mountMfa } from "./mfa.js";
 import { announce } from "./forms.js";
 
-const VERIFY_PATH = /^\/v\/([^/]+)$/;
+// `/v`, `/v/` and `/v/{code}`.
+const VERIFY_PATH = /^\/v(?:\/([^/]*))?$/;
 
 const main = document.getElementById("main");
 const account = document.getElementById("account");
@@ -44,26 +46,48 @@ function showPortal() {
   unmount = mountPortal(main, { config });
 }
 
+/** Focus on the page's heading once the portal shows it, so a screen reader starts there. */
+function focusHeadingWhenShown() {
+  const focus = () => {
+    const title = main.querySelector("h1");
+    if (!title) return false;
+    if (!title.hasAttribute("tabindex")) title.setAttribute("tabindex", "-1");
+    title.focus();
+    return true;
+  };
+  if (focus()) return;
+  // The portal's heading comes after its first API answer.
+  const observer = new MutationObserver(() => {
+    if (focus() || view !== "portal") observer.disconnect();
+  });
+  observer.observe(main, { childList: true, subtree: true });
+}
+
+function showPortalAfterSignIn() {
+  showPortal();
+  focusHeadingWhenShown();
+}
+
 function showSignIn(options = {}) {
   leaveView();
   view = "signIn";
   showAccount(false);
-  mountSignIn(main, { config, onSignedIn: showPortal, ...options });
+  mountSignIn(main, { config, onSignedIn: showPortalAfterSignIn, ...options });
 }
 
-function showMfaSetup() {
+function showMfa() {
   leaveView();
   view = "mfa";
-  mountMfaSetup(main, { onDone: showPortal });
+  mountMfa(main, { onDone: showPortal });
 }
 
 async function showVerify(encodedCode) {
   view = "verify";
   // Whoever checks a pass is not signed in here, and the page says nothing of anyone who is.
   account.hidden = true;
-  let code = encodedCode;
+  let code = encodedCode || "";
   try {
-    code = decodeURIComponent(encodedCode);
+    code = decodeURIComponent(code);
   } catch {
     // Not valid percent-encoding: checked as typed, and the server answers "Onbekend".
   }
@@ -102,7 +126,7 @@ async function start() {
     showSignIn({ message: "Je sessie is verlopen; log opnieuw in", email: accountEmail.textContent });
     announce("Je sessie is verlopen; log opnieuw in");
   });
-  mfaButton.addEventListener("click", showMfaSetup);
+  mfaButton.addEventListener("click", showMfa);
   signOutButton.addEventListener("click", async () => {
     await signOut();
     // Nothing of this person stays in the tab: selection, filters, tokens.

@@ -1,6 +1,7 @@
-// The sign-in screens: sign in, a first new password, the code of the authenticator app, and a
-// forgotten password. The form helpers are in forms.js, the checks of what is typed in
-// signin-checks.js (the MFA setup shares both).
+// The sign-in screens: sign in, a first new password, linking an authenticator app (the first
+// sign-in: the pool requires two-step verification; the screen is mfa.js's), the code of the
+// authenticator app, and a forgotten password. The form helpers are in forms.js, the checks of
+// what is typed in signin-checks.js (the MFA setup shares both).
 import {
   AuthError,
   answerTotp,
@@ -10,6 +11,7 @@ import {
   signIn,
 } from "./auth.js";
 import { announce, button, el, field, heading, linkButton, onSubmit, showErrors, showScreen, totpField } from "./forms.js";
+import { mountTotpSetup } from "./mfa.js";
 import { codeErrors, emailErrors, errorFor, newPasswordErrors, passwordRules } from "./signin-checks.js";
 import "./signin.css";
 
@@ -41,9 +43,20 @@ export function mountSignIn(main, { config, onSignedIn, message, email }) {
   };
 
   function next(result, typedEmail) {
-    if (result.step === "newPassword") return newPasswordScreen(result);
+    if (result.step === "newPassword") return newPasswordScreen(result, typedEmail);
+    if (result.step === "totpSetup") return totpSetupScreen(result, typedEmail);
     if (result.step === "totp") return totpScreen(result, typedEmail);
     return done();
+  }
+
+  function totpSetupScreen(pending, typedEmail) {
+    mountTotpSetup(main, {
+      pending,
+      onDone: done,
+      onBack: () => signInScreen({ email: typedEmail }),
+      backText: "Terug naar inloggen",
+      onExpired: (text) => signInScreen({ message: text, email: typedEmail }),
+    });
   }
 
   function signInScreen({ message: text, email: prefilled } = {}) {
@@ -81,7 +94,7 @@ export function mountSignIn(main, { config, onSignedIn, message, email }) {
     );
   }
 
-  function newPasswordScreen(pending) {
+  function newPasswordScreen(pending, typedEmail) {
     const [passwordField, repeatField] = newPasswordFields(rules);
     const form = el("form", { novalidate: true }, passwordField.wrapper, repeatField.wrapper, button("Wachtwoord opslaan"));
     const screen = showScreen(
@@ -95,7 +108,7 @@ export function mountSignIn(main, { config, onSignedIn, message, email }) {
       const errors = newPasswordErrors(passwordField, repeatField, rules);
       if (errors.length) return showErrors(screen, errors);
       try {
-        next(await completeNewPassword(pending, passwordField.input.value));
+        next(await completeNewPassword(pending, passwordField.input.value), typedEmail);
       } catch (error) {
         if (error instanceof AuthError && error.kind === "challengeExpired") {
           return signInScreen({ message: error.message });
