@@ -81,6 +81,8 @@ export function dutchMessage(status, body) {
       return `Dit verzoek levert ${plural(body.passCount ?? 0, "pasje", "pasjes")} op; in één verzoek passen er hoogstens ${body.limit ?? 250}. Verdeel de selectie over meerdere verzoeken.`;
     case "no_passes":
       return "Met deze keuzes is er geen enkel pasje te maken: geen van de gekozen kwalificatiehouders heeft een kwalificatie met de gekozen kwalificaties en vervaldata. Kies andere kwalificaties of vervaldata.";
+    case "export_too_large":
+      return `Deze zoekopdracht vindt ${plural(body.count ?? 0, "kwalificatiehouder", "kwalificatiehouders")}; een export bevat er hoogstens ${(body.limit ?? 10000).toLocaleString("nl-NL")}. Verfijn de filters (examentype, examennummer, Verloopt binnen) en exporteer de delen.`;
     case "idempotency_key_reused":
       return "Dit verzoek leek op een eerder verzoek met andere gegevens. Klik nog een keer op de knop om het opnieuw in te dienen.";
     case "request_in_progress":
@@ -122,6 +124,8 @@ function sessionEnded() {
   return new ApiError(dutchMessage(401, { code: "unauthenticated" }), { status: 401, code: "unauthenticated" });
 }
 
+const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
 function query(params) {
   const search = new URLSearchParams();
   for (const [name, value] of Object.entries(params)) {
@@ -135,7 +139,8 @@ function query(params) {
 export function createApi(config) {
   const base = String(config.apiBaseUrl).replace(/\/+$/, "");
 
-  async function call(method, path, { body, signal, headers = {} } = {}) {
+  /** `file`: the answer is a file (the export), returned as { blob, fileName }. */
+  async function call(method, path, { body, signal, headers = {}, file = false } = {}) {
     let token;
     try {
       token = await idToken();
@@ -158,6 +163,11 @@ export function createApi(config) {
         { code: "network" },
       );
     }
+    if (file && response.ok) {
+      const disposition = response.headers.get("Content-Disposition") ?? "";
+      const fileName = /filename="([^"]+)"/.exec(disposition)?.[1] ?? "export";
+      return { blob: await response.blob(), fileName };
+    }
     const data = await response.json().catch(() => null);
     if (response.ok) return data;
     if (response.status === 401) throw sessionEnded();
@@ -173,6 +183,13 @@ export function createApi(config) {
     me: (options) => call("GET", "/me", options),
     examTypes: (organisation, options) => call("GET", `/exam-types${query({ organisation })}`, options),
     holders: (params, options) => call("GET", `/holders${query(params)}`, options),
+    /** The list as a file: format "csv" or "xlsx" (asked for by its type, so API Gateway sends bytes). */
+    exportHolders: (params, format, options = {}) =>
+      call("GET", `/holders/export${query({ ...params, format })}`, {
+        ...options,
+        file: true,
+        headers: { Accept: format === "xlsx" ? XLSX_TYPE : "text/csv" },
+      }),
     holder: (organisation, number, options) =>
       call("GET", `/holders/${encodeURIComponent(number)}${query({ organisation })}`, options),
     preview: (body, options) => call("POST", "/requests/preview", { ...options, body }),

@@ -15,19 +15,35 @@ const URL_KEYS = {
   vanaf: "expiryFrom",
   tot: "expiryTo",
   zoek: "q",
+  verloopt: "expiring",
   sorteer: "sort",
   volgorde: "order",
   pagina: "page",
 };
 
+// "Verloopt binnen": the API's window → the menu's text. Under a window the list is sorted by
+// the date that put each holder in it (expiryDate), unless another sort is chosen.
+export const EXPIRING_CHOICES = [
+  ["1m", "1 maand"],
+  ["3m", "3 maanden"],
+  ["6m", "6 maanden"],
+  ["12m", "12 maanden"],
+  ["past12m", "Verlopen in de afgelopen 12 maanden"],
+];
+
+export function defaultSort(state) {
+  return state.expiring ? "expiryDate" : "name";
+}
+
 export function stateFromUrl(search = location.search) {
   const params = new URLSearchParams(search);
-  const state = { organisation: "", examType: "", examNumber: "", expiryFrom: "", expiryTo: "", q: "", sort: "name", order: "asc", page: 1 };
+  const state = { organisation: "", examType: "", examNumber: "", expiryFrom: "", expiryTo: "", q: "", expiring: "", sort: "", order: "asc", page: 1 };
   for (const [param, key] of Object.entries(URL_KEYS)) {
     const value = params.get(param);
     if (value !== null) state[key] = value;
   }
-  if (!SORT_KEYS.has(state.sort)) state.sort = "name";
+  if (!EXPIRING_CHOICES.some(([value]) => value === state.expiring)) state.expiring = "";
+  if (!SORT_KEYS.has(state.sort)) state.sort = defaultSort(state);
   if (state.order !== "desc") state.order = "asc";
   state.page = Math.max(1, Number.parseInt(String(state.page), 10) || 1);
   return state;
@@ -38,7 +54,7 @@ export function urlOfState(state, { single = false } = {}) {
   for (const [param, key] of Object.entries(URL_KEYS)) {
     const value = state[key];
     if (key === "organisation" && single) continue;
-    if (key === "sort" && value === "name") continue;
+    if (key === "sort" && value === defaultSort(state)) continue;
     if (key === "order" && value === "asc") continue;
     if (key === "page" && value === 1) continue;
     if (value !== "" && value !== null && value !== undefined) params.set(param, String(value));
@@ -58,6 +74,7 @@ export function apiParams(state) {
     expiryTo: dutchToIso(state.expiryTo) ?? "",
     // A birth date typed dd-mm-jjjj goes out as the API's ISO date.
     q: (looksLikeDutchDate(q) && dutchToIso(q)) || q,
+    expiring: state.expiring,
     sort: state.sort,
     order: state.order,
   };
@@ -115,11 +132,18 @@ export function createFilterForm(organisations, { single }) {
   const examNumberInput = el("input", { type: "text", name: "examennummer", autocomplete: "off", spellcheck: false, className: "input input--short" });
   const fromInput = el("input", { type: "text", name: "vanaf", inputMode: "numeric", autocomplete: "off", className: "input input--date" });
   const toInput = el("input", { type: "text", name: "tot", inputMode: "numeric", autocomplete: "off", className: "input input--date" });
+  const expiringSelect = el(
+    "select",
+    { name: "verloopt", className: "select" },
+    el("option", { value: "" }, "Alle"),
+    ...EXPIRING_CHOICES.map(([value, text]) => el("option", { value }, text)),
+  );
   const qInput = el("input", { type: "search", name: "zoek", autocomplete: "off", spellcheck: false, maxLength: 100, className: "input" });
   const fields = {
     organisation: field("Organisatie", orgSelect),
     examType: field("Examentype", examTypeSelect),
     examNumber: field("Examennummer", examNumberInput, { hint: "Bijv. EX45465" }),
+    expiring: field("Verloopt binnen", expiringSelect),
     expiryFrom: field("Vervaldatum vanaf", fromInput, { hint: "dd-mm-jjjj" }),
     expiryTo: field("Vervaldatum tot en met", toInput, { hint: "dd-mm-jjjj" }),
     q: field("Zoeken", qInput, { hint: "Kwalificatienummer, naam of geboortedatum (dd-mm-jjjj)", className: "form-group--wide" }),
@@ -140,6 +164,7 @@ export function createFilterForm(organisations, { single }) {
       single ? null : fields.organisation.wrapper,
       fields.examType.wrapper,
       fields.examNumber.wrapper,
+      fields.expiring.wrapper,
       // Zoeken and its button stay together, however the bar wraps. Enter in any field searches
       // at once; the button is there for those who look for one.
       el(

@@ -13,10 +13,16 @@ export const COLUMNS = [
   { key: "qualificationNumber", label: "Kwalificatie|nr.", cell: (h) => h.qualificationNumber, top: true },
   { key: "name", label: "Naam", cell: (h) => h.name, top: true },
   { key: "birthDate", label: "Geboorte|datum", cell: (h) => isoToDutch(h.birthDate) },
-  { key: "expiryDate", label: "Verval|datum", cell: (h) => isoToDutch(h.expiryDate) || "-" },
+  { key: "expiryDate", label: "Verval|datum", cell: expiryCell },
   { key: "status", label: "Status", cell: (h) => statusBadge(h.status) },
   { key: "externalNumber", label: "Extern nummer", cell: (h) => h.externalNumber || "-" },
 ];
+
+/** Under "Verloopt binnen" (h.expiring), the qualifications that expire in the window and when. */
+function expiryCell(h) {
+  if (!Array.isArray(h.expiring)) return isoToDutch(h.expiryDate) || "-";
+  return el("ul", { className: "expiring" }, ...h.expiring.map((q) => el("li", {}, `${q.name}: `, el("span", { className: "expiring__date" }, isoToDutch(q.expiryDate)))));
+}
 
 /**
  * `onSort(key)`, `onPage(delta)`, `loadDetails(number, signal)` → holder, and the selection.

@@ -1,7 +1,8 @@
 // "Download certificaten": the filters (filters.js), the results, the selection and the request's
 // options. Filters, sort and page live in the URL; the selection in sessionStorage (selection.js).
 import { el, errorSummary, liveRegion, plural, throttle } from "./dom.js";
-import { apiParams, createFilterForm, fillFilterForm, filterProblems, showFoldedFilters, stateFromUrl, urlOfState } from "./filters.js";
+import { apiParams, createFilterForm, defaultSort, fillFilterForm, filterProblems, showFoldedFilters, stateFromUrl, urlOfState } from "./filters.js";
+import { createExport } from "./export.js";
 import { createHoldersTable } from "./holders-table.js";
 import { mountOptions } from "./options.js";
 import { createSelection, mountSelectionPanel } from "./selection.js";
@@ -69,6 +70,7 @@ export function mountSearch(container, { api, me, navigate, rememberSearchUrl })
     table.setBusy(false);
     total.textContent = "";
     addAllButton.hidden = true;
+    exporter.setAvailable(false);
     searchError.hidden = true;
     table.clear(`Nog geen resultaten. ${problems[0].text}`);
   }
@@ -79,6 +81,7 @@ export function mountSearch(container, { api, me, navigate, rememberSearchUrl })
   const searchError = el("p", { className: "message message--error", role: "alert", hidden: true });
   const addAllButton = el("button", { type: "button", className: "button" }, "Voeg alle toe");
   const addAllStatus = el("p", { className: "hint", role: "status", "aria-live": "polite" });
+  const exporter = createExport({ api, params: () => apiParams(state) });
   const table = createHoldersTable({
     selection,
     onSort: (key) => {
@@ -104,6 +107,7 @@ export function mountSearch(container, { api, me, navigate, rememberSearchUrl })
       { className: "results__bar" },
       el("div", { className: "results__title" }, resultsHeading, total),
       el("div", { className: "results__add-all" }, addAllButton, addAllStatus),
+      exporter.node,
     ),
     searchError,
     table.node,
@@ -176,6 +180,7 @@ export function mountSearch(container, { api, me, navigate, rememberSearchUrl })
       setErrors("search", []);
       total.textContent = `${plural(answer.total, "kwalificatiehouder", "kwalificatiehouders")}`;
       addAllButton.hidden = answer.total === 0;
+      exporter.setAvailable(answer.total > 0);
       table.render(answer, { page: state.page, pageSize: PAGE_SIZE });
       if (focusResults) resultsHeading.focus();
     } catch (error) {
@@ -232,6 +237,15 @@ export function mountSearch(container, { api, me, navigate, rememberSearchUrl })
   examTypeSelect.addEventListener("change", () => {
     state.examType = examTypeSelect.value;
     state.page = 1;
+    search();
+  });
+  fields.expiring.control.addEventListener("change", () => {
+    // A sort left at its default follows the window's default (by the date in the window).
+    const sortWasDefault = state.sort === defaultSort(state) && state.order === "asc";
+    state.expiring = fields.expiring.control.value;
+    if (sortWasDefault) state.sort = defaultSort(state);
+    state.page = 1;
+    table.setSort(state.sort, state.order);
     search();
   });
   orgSelect.addEventListener("change", () => {

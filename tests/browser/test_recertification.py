@@ -1,0 +1,108 @@
+"""Hercertificering in the browser: "Verloopt binnen" on "Download certificaten" (the choice,
+kept in the URL, and the table saying which qualification expires when) and "Exporteer" (the
+CSV and the Excel file downloaded, read back and compared with the API's list)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import openpyxl
+from playwright.sync_api import Page, expect
+
+from tests.browser.helpers import screenshot
+from tests.browser.test_portal import column, holder_rows, open_search, wait_until
+from tests.stack.harness import CONTACT, StackClient
+
+KEIRA = "keira-bhv"
+CHOICES = [
+    "Alle",
+    "1 maand",
+    "3 maanden",
+    "6 maanden",
+    "12 maanden",
+    "Verlopen in de afgelopen 12 maanden",
+]
+
+
+def api_list(stack: StackClient, query: str) -> dict[str, object]:
+    status, answer = stack.get(
+        f"/api/holders?organisation={KEIRA}&{query}&limit=500", token=stack.sign_in(CONTACT)
+    )
+    assert status == 200, answer
+    assert isinstance(answer, dict)
+    return answer
+
+
+def dutch(day: str) -> date:
+    d, m, y = (int(part) for part in day.split("-"))
+    return date(y, m, d)
+
+
+def test_verloopt_binnen_finds_holders_by_each_qualification_and_says_which_and_when(
+    page: Page, base_url: str, stack: StackClient
+) -> None:
+    open_search(page, base_url)
+    menu = page.get_by_label("Verloopt binnen")
+    expect(menu.locator("option")).to_have_text(CHOICES)
+
+    menu.select_option(label="3 maanden")
+
+    answer = api_list(stack, "expiring=3m")
+    items = answer["items"]
+    assert isinstance(items, list)
+    assert items, "the demo data has qualifications expiring within 3 months"
+    expected = [item["qualificationNumber"] for item in items][:25]
+    wait_until(lambda: column(page, 0) == expected, "the 3-month window's holders, earliest first")
+    assert "verloopt=3m" in page.url
+    expect(page.get_by_text(f"{answer['total']} kwalificatiehouders", exact=True)).to_be_visible()
+    # Each row names the qualification(s) in the window and their dates, within 3 months.
+    first = holder_rows(page).first.get_by_role("listitem")
+    expect(first.first).to_contain_text(items[0]["expiring"][0]["name"])
+    today = date.today()
+    for text in holder_rows(page).get_by_role("listitem").all_inner_texts():
+        day = dutch(text.rsplit(": ", 1)[1])
+        assert today - timedelta(days=1) <= day <= today + timedelta(days=93), text
+    screenshot(page, "portal-verloopt-binnen-3-maanden")
+
+    # The URL keeps the choice: a reload opens the same list.
+    page.reload()
+    expect(page.get_by_label("Verloopt binnen")).to_have_value("3m")
+    wait_until(lambda: column(page, 0) == expected, "the same window after a reload")
+
+
+def test_exporteer_downloads_the_list_as_csv_and_as_excel(
+    page: Page, base_url: str, stack: StackClient, tmp_path: Path
+) -> None:
+    open_search(page, base_url, f"?organisatie={KEIRA}&verloopt=12m")
+    items = api_list(stack, "expiring=12m")["items"]
+    assert isinstance(items, list)
+    numbers = [item["qualificationNumber"] for item in items]
+    wait_until(lambda: column(page, 0) == numbers[:25], "the 12-month window's holders")
+    exporter = page.get_by_role("group", name="Exporteer")
+
+    with page.expect_download() as csv_download:
+        exporter.get_by_role("button", name="CSV").click()
+    csv_path = tmp_path / csv_download.value.suggested_filename
+    csv_download.value.save_as(csv_path)
+    with page.expect_download() as xlsx_download:
+        exporter.get_by_role("button", name="Excel (xlsx)").click()
+    xlsx_path = tmp_path / xlsx_download.value.suggested_filename
+    xlsx_download.value.save_as(xlsx_path)
+
+    assert csv_path.name.startswith(f"kwalificatiehouders-{KEIRA}-verloopt-binnen-12-maanden-")
+    assert csv_path.suffix == ".csv"
+    assert xlsx_path.suffix == ".xlsx"
+    text = csv_path.read_bytes().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    # Every holder of the list (every page), in its order, once per qualification.
+    in_order = list(dict.fromkeys(row[0] for row in rows[1:]))
+    assert in_order == numbers
+    sheet = openpyxl.load_workbook(xlsx_path).active
+    assert sheet is not None
+    cells = list(sheet.iter_rows(values_only=True))
+    assert [row[0] for row in cells] == [row[0] for row in rows]
+    assert all(isinstance(row[2], datetime) for row in cells[1:])
+    expect(page.get_by_text(f"Geëxporteerd: {xlsx_path.name}")).to_be_visible()
