@@ -167,3 +167,76 @@ def test_the_check_reads_on_a_phone_without_sideways_scrolling(
     expect(phone_page.get_by_role("main")).to_contain_text(checked.holder.name)
     assert_no_horizontal_scroll(phone_page)
     screenshot(phone_page, f"verify-phone-{which}")
+
+
+# --- typing the code: /v, and again under "Onbekend" ------------------------------------------
+
+
+def _as_printed_and_retyped(code: str) -> str:
+    """The code as a checker may type it off a pass: capitals, groups with spaces and dashes."""
+    groups = [code[i : i + 5] for i in range(0, len(code), 5)]
+    return " ".join(groups[:2]).upper() + " - " + "-".join(groups[2:]).upper()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1440, 900), (360, 740)], ids=["1440", "360"])
+def test_v_alone_is_a_page_to_type_the_code_printed_under_the_qr(
+    page: Page,
+    base_url: str,
+    valid: Checked,
+    requested_hosts: set[str],
+    width: int,
+    height: int,
+) -> None:
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(f"{base_url}/v")
+
+    expect(page.get_by_role("heading", level=1, name=HEADING)).to_be_visible()
+    code = page.get_by_label("Code", exact=True)
+    expect(code).to_be_visible()
+    # Not the contact persons' sign-in.
+    expect(page.get_by_label("E-mailadres")).to_have_count(0)
+    expect(page.get_by_role("button", name="Inloggen")).to_have_count(0)
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
+    screenshot(page, f"verify-form-{width}")
+
+    code.fill(_as_printed_and_retyped(valid.code))
+    page.get_by_role("button", name="Controleer").click()
+
+    _verdict(page, "Geldig")
+    expect(page.get_by_role("main")).to_contain_text(valid.holder.name)
+    expect(page).to_have_url(f"{base_url}/v/{valid.code}")
+
+
+def test_an_empty_or_short_code_is_named_at_the_field_before_anything_is_asked(
+    page: Page, base_url: str, valid: Checked
+) -> None:
+    page.goto(f"{base_url}/v")
+    checks: list[str] = []
+    page.on("request", lambda r: checks.append(r.url) if "/api/verify/" in r.url else None)
+
+    page.get_by_role("button", name="Controleer").click()
+    expect(page.get_by_text("Fout: Vul de code in")).to_be_visible()
+    page.get_by_label("Code", exact=True).fill(valid.code[:20])
+    page.get_by_role("button", name="Controleer").click()
+
+    expect(page.get_by_text("Een code heeft 23 tekens")).to_have_count(2)
+    expect(page.get_by_label("Code", exact=True)).to_have_attribute("aria-invalid", "true")
+    assert_accessible(page)
+    assert checks == []
+
+
+def test_onbekend_offers_the_field_to_type_the_code_again(
+    page: Page, base_url: str, valid: Checked, requested_hosts: set[str]
+) -> None:
+    mistyped = valid.code[:-1] + ("0" if valid.code[-1] != "0" else "1")
+    _open(page, base_url, mistyped)
+    _verdict(page, "Onbekend")
+
+    page.get_by_label("Code", exact=True).fill(valid.code.upper())
+    page.get_by_role("button", name="Controleer").click()
+
+    _verdict(page, "Geldig")
+    expect(page.get_by_role("main")).to_contain_text(valid.holder.name)
+    page.go_back()
+    _verdict(page, "Onbekend")

@@ -85,6 +85,27 @@ def test_a_typed_code_may_use_capitals_dashes_and_lookalike_letters() -> None:
     assert find(KEYS, typed, HOLDER)[0] == "DEH"
 
 
+@pytest.mark.parametrize(
+    "separator", ["\u00a0", "\t", "\n", "\u2013", "\u2014", "\u2212", ".", " - "]
+)
+def test_a_pasted_code_may_have_any_space_or_dash_between_groups(separator: str) -> None:
+    code = code_for(KEYS, "99600953", "DEH")
+    typed = separator.join((code[:5], code[5:10], code[10:15], code[15:20], code[20:]))
+    assert find(KEYS, typed.upper(), HOLDER)[0] == "DEH"
+
+
+def test_full_width_characters_read_as_ascii() -> None:
+    code = code_for(KEYS, "99600953", "DEH")
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in code.upper())
+    assert find(KEYS, full_width, HOLDER)[0] == "DEH"
+
+
+def test_a_code_inside_other_text_is_still_unknown() -> None:
+    code = code_for(KEYS, "99600953", "DEH")
+    assert find(KEYS, f"code{code}", HOLDER)[0] is None
+    assert find(KEYS, code + "0", HOLDER)[0] is None
+
+
 def tampered(code: str, position: int) -> str:
     replacement = ALPHABET[(ALPHABET.index(code[position]) + 1) % len(ALPHABET)]
     return code[:position] + replacement + code[position + 1 :]

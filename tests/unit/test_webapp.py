@@ -104,7 +104,7 @@ def test_a_known_etag_answers_not_modified_without_a_body(app: WebApp) -> None:
     assert again.body == b""
 
 
-@pytest.mark.parametrize("target", ["/verzoeken", "/v/ABC123", "/a/b/c", "/?page=2"])
+@pytest.mark.parametrize("target", ["/verzoeken", "/v", "/v/", "/v/ABC123", "/a/b/c", "/?page=2"])
 def test_a_path_without_a_file_loads_the_app(app: WebApp, target: str) -> None:
     response = get(app, target)
 

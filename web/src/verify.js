@@ -5,6 +5,7 @@
 import "./verify.css";
 import { dateTimeToDutchWithTime, isoToDutch } from "./dates.js";
 import { el } from "./dom.js";
+import { button, field, onSubmit, showErrors } from "./forms.js";
 
 const VERDICTS = {
   geldig: {
@@ -37,12 +38,19 @@ const VERDICTS = {
 
 const TYPES = { Diploma: "Diploma", Certificaat: "Certificaat" };
 
-/** What a person may have typed: capitals, spaces or dashes between groups. */
+// A code is 23 characters of Crockford's base32 (pasjes.logic.verification): case does not
+// matter, and i, l and o read as 1, 1 and 0, as the server reads them too.
+const CODE_LENGTH = 23;
+const SEPARATORS = /[\s\-\u2010-\u2015\u2212.]+/gu;
+
+/** What a person may have typed: capitals, spaces or dashes between groups, look-alikes. */
 export function normaliseCode(code) {
   return String(code ?? "")
-    .trim()
+    .normalize("NFKC")
     .toLowerCase()
-    .replace(/[\s-]+/g, "");
+    .replace(SEPARATORS, "")
+    .replace(/[il]/g, "1")
+    .replace(/o/g, "0");
 }
 
 function noIndex() {
@@ -78,63 +86,119 @@ function facts(answer) {
   );
 }
 
+/** The field "Code" and the button "Controleer": for a checker who cannot scan the QR code. */
+function codeForm(onCode, { again = false } = {}) {
+  const codeField = field({
+    id: "verify-code",
+    label: "Code",
+    autocomplete: "off",
+    hint: "De code staat onder de QR-code op het pasje. Hoofdletters, spaties en streepjes maken niet uit.",
+    width: "verify-code",
+  });
+  codeField.input.setAttribute("autocapitalize", "none");
+  codeField.input.setAttribute("spellcheck", "false");
+  const form = el(
+    "form",
+    { className: "verify-form", noValidate: true, "aria-labelledby": "verify-form-title" },
+    el("h2", { id: "verify-form-title", className: again ? "" : "visually-hidden" }, again ? "Code opnieuw invullen" : "Code invullen"),
+    codeField.wrapper,
+    button("Controleer"),
+  );
+  onSubmit(form, () => {
+    const code = normaliseCode(codeField.input.value);
+    let message = null;
+    if (!code) message = "Vul de code in";
+    else if (code.length !== CODE_LENGTH) {
+      message = `Een code heeft ${CODE_LENGTH} tekens (zonder spaties en streepjes); je hebt er ${code.length} ingevuld`;
+    }
+    if (message) return showErrors(form, [{ field: codeField, message }]);
+    onCode(code);
+  });
+  return form;
+}
+
 /**
- * Shows the check of `code` in `main`. `config.apiBaseUrl` is the API's base URL.
- * Returns a clean-up that cancels a check still under way.
+ * Shows the check of `code` in `main`, or with no code a page to type one in.
+ * `config.apiBaseUrl` is the API's base URL. Returns a clean-up that cancels a check still
+ * under way.
  */
 export function mountVerify(main, { config, code }) {
   noIndex();
-  document.title = "Controle digitaal pasje – Pasjesportaal";
-  const controller = new AbortController();
-  const normalised = normaliseCode(code);
-  const heading = el("h1", { tabIndex: -1 }, "Controle van een digitaal pasje");
-  const result = el("div", { className: "verify-result", "aria-live": "polite", "aria-busy": "true" });
-  const codeLine = el("p", { className: "verify-code" }, "Code: ", el("code", {}, normalised || "(geen)"));
-  const page = el("section", { className: "verify" }, heading, result, codeLine);
-  main.replaceChildren(page);
-  heading.focus();
+  let controller = null;
 
-  function show(...children) {
+  function checkTyped(typed) {
+    // A page of its own, so "back" returns to the form and the URL can be shared.
+    history.pushState(null, "", `/v/${encodeURIComponent(typed)}`);
+    render(typed);
+  }
+
+  function render(given) {
+    controller?.abort();
+    controller = new AbortController();
+    const normalised = normaliseCode(given);
+    const heading = el("h1", { tabIndex: -1 }, "Controle van een digitaal pasje");
+    if (!normalised) {
+      document.title = "Code controleren – Pasjesportaal";
+      const page = el(
+        "section",
+        { className: "verify" },
+        heading,
+        el("p", {}, "Kun je de QR-code op het pasje niet scannen? Vul dan de code in die eronder staat."),
+        codeForm(checkTyped),
+      );
+      main.replaceChildren(page);
+      heading.focus();
+      return;
+    }
+    document.title = "Controle digitaal pasje – Pasjesportaal";
+    const result = el("div", { className: "verify-result", "aria-live": "polite", "aria-busy": "true" });
+    const codeLine = el("p", { className: "verify-code" }, "Code: ", el("code", {}, normalised));
+    const page = el("section", { className: "verify" }, heading, result, codeLine);
+    main.replaceChildren(page);
+    heading.focus();
+    check(normalised, result, controller.signal, page);
+  }
+
+  function show(result, ...children) {
     result.setAttribute("aria-busy", "false");
     result.replaceChildren(...children);
   }
 
-  function showProblem(text) {
-    const retry = el("button", { type: "button", className: "button" }, "Probeer opnieuw");
-    retry.addEventListener("click", check);
-    show(el("div", { className: "verify-problem", role: "alert" }, el("p", {}, text)), retry);
+  function showProblem(result, text, retry) {
+    const again = el("button", { type: "button", className: "button" }, "Probeer opnieuw");
+    again.addEventListener("click", retry);
+    show(result, el("div", { className: "verify-problem", role: "alert" }, el("p", {}, text)), again);
   }
 
-  async function check() {
+  async function check(normalised, result, signal, page) {
+    const retry = () => check(normalised, result, signal, page);
     result.setAttribute("aria-busy", "true");
     result.replaceChildren(el("p", { className: "loading" }, "Het pasje wordt gecontroleerd…"));
-    if (!normalised) {
-      show(verdictBlock(VERDICTS.onbekend));
-      return;
-    }
     const base = String(config.apiBaseUrl).replace(/\/+$/, "");
     let response;
     try {
       // Deliberately without Authorization: the check is public.
       response = await fetch(`${base}/verify/${encodeURIComponent(normalised)}`, {
-        signal: controller.signal,
+        signal,
         cache: "no-store",
         headers: { Accept: "application/json" },
       });
     } catch (error) {
       if (error?.name === "AbortError") return;
-      showProblem("Geen verbinding met de server. Controleer je internetverbinding en probeer het opnieuw.");
+      showProblem(result, "Geen verbinding met de server. Controleer je internetverbinding en probeer het opnieuw.", retry);
       return;
     }
     const answer = await response.json().catch(() => null);
     if (response.ok && answer && VERDICTS[answer.status]) {
-      show(verdictBlock(VERDICTS[answer.status]), facts(answer), note());
+      show(result, verdictBlock(VERDICTS[answer.status]), facts(answer), note());
     } else if (response.status === 404) {
-      show(verdictBlock(VERDICTS.onbekend));
+      show(result, verdictBlock(VERDICTS.onbekend));
+      // Mistyped? The same field as /v, to try the code again.
+      page.append(codeForm(checkTyped, { again: true }));
     } else if (response.status === 429) {
-      showProblem("Er worden nu te veel pasjes tegelijk gecontroleerd. Wacht een minuut en probeer het opnieuw.");
+      showProblem(result, "Er worden nu te veel pasjes tegelijk gecontroleerd. Wacht een minuut en probeer het opnieuw.", retry);
     } else {
-      showProblem("Het pasje kan nu niet worden gecontroleerd. Probeer het over een paar minuten opnieuw.");
+      showProblem(result, "Het pasje kan nu niet worden gecontroleerd. Probeer het over een paar minuten opnieuw.", retry);
     }
   }
 
@@ -147,6 +211,21 @@ export function mountVerify(main, { config, code }) {
     );
   }
 
-  check();
-  return () => controller.abort();
+  const onPopState = () => {
+    const match = /^\/v(?:\/([^/]*))?$/.exec(location.pathname);
+    if (!match) return;
+    let code = match[1] || "";
+    try {
+      code = decodeURIComponent(code);
+    } catch {
+      // checked as typed
+    }
+    render(code);
+  };
+  window.addEventListener("popstate", onPopState);
+  render(code);
+  return () => {
+    controller?.abort();
+    window.removeEventListener("popstate", onPopState);
+  };
 }

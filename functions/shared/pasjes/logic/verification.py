@@ -1,7 +1,8 @@
 """The verification code of a pass: which qualification of which holder, unforgeable and short.
 
 A code is 23 characters of Crockford's base32 alphabet (lower case, no i, l, o or u, so it reads
-back unambiguously when typed in):
+back unambiguously when typed in; a typed code is read in any case, with spaces or dashes between
+groups, and i, l, o as 1, 1, 0):
 
 - 1 character: the id of the key that made it, so keys rotate without invalidating printed
   passes (every key still listed verifies; the current one signs);
@@ -26,6 +27,7 @@ import hmac
 import json
 import re
 import secrets
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -43,7 +45,10 @@ KEYS_MAX_AGE_SECONDS: Final = 300  # pasjes.aws.SECRET_MAX_AGE_SECONDS, which ev
 _QUALIFICATION_NUMBER: Final = re.compile(QUALIFICATION_NUMBER_PATTERN)
 _INDEX: Final = {ch: value for value, ch in enumerate(ALPHABET)}
 # What a person may type for a character that looks like it (Crockford's base32).
-_LOOKALIKES: Final = str.maketrans({"i": "1", "l": "1", "o": "0", "-": None, " ": None})
+_LOOKALIKES: Final = str.maketrans({"i": "1", "l": "1", "o": "0"})
+# Between groups of a typed or pasted code: any white space (also a no-break space or a line
+# break), hyphens and dashes (a phone's keyboard may turn "-" into an en dash), full stops.
+_SEPARATORS: Final = re.compile(r"[\s\-\u2010-\u2015\u2212.]+")
 _BODY_CHARS: Final = CODE_LENGTH - 1
 _NUMBER_BITS: Final = 28
 _HALF_BITS: Final = _NUMBER_BITS // 2
@@ -183,7 +188,8 @@ class _Claim:
 def _normalised(code: object) -> str | None:
     if not isinstance(code, str) or len(code) > _LONGEST_INPUT:
         return None
-    text = code.strip().lower().translate(_LOOKALIKES)
+    # NFKC: full-width letters and digits (an East Asian keyboard) read as the ASCII ones.
+    text = _SEPARATORS.sub("", unicodedata.normalize("NFKC", code)).lower().translate(_LOOKALIKES)
     if len(text) != CODE_LENGTH or any(ch not in _INDEX for ch in text):
         return None
     return text
