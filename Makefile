@@ -113,6 +113,7 @@ fuzz: install web
 
 bench: install web
 	$(PY) -m bench.search
+	$(PY) -m bench.export
 	$(PY) -m bench.render
 	$(PY) -m bench.e2e
 	$(PY) -m bench.web
