@@ -160,7 +160,7 @@ export async function mountMfa(main, { onDone }) {
         ? "Bij het inloggen vraagt het portaal naast je wachtwoord een code uit je authenticator-app. Heb je een nieuwe telefoon of app? Koppel die dan hieronder; de oude app werkt daarna niet meer."
         : "Stel tweestapsverificatie in: daarna vraagt het portaal bij het inloggen ook een code uit een authenticator-app op je telefoon.",
     }),
-    button(on ? "Nieuwe authenticator-app koppelen" : SETUP_TITLE, { type: "button", onclick: setup }),
+    el("p", {}, button(on ? "Nieuwe authenticator-app koppelen" : SETUP_TITLE, { type: "button", onclick: setup })),
     el("p", {}, linkButton("Terug naar het portaal", onDone)),
   );
 }
