@@ -4,49 +4,14 @@ temporary password the stack prints."""
 
 from __future__ import annotations
 
-import json
-import re
-import time
-from pathlib import Path
-from typing import Any
-
 import boto3
-import pytest
 
-from infra.ops import demo_data
 from infra.ops.demo_manual import KEIRA_BHV
 from tests.stack.harness import StackClient, StackProcess
+from tests.stack.imports import drop, temporary_password, wait_for_report
 
 INVITED = "nieuw@keira-bhv.example"
 NEW_PASSWORD = "Nieuw-wachtwoord-2026"
-REPORT_SECONDS = 60
-
-
-def drop(folder: Path, name: str, *arguments: str) -> Path:
-    """The demo data as an export, moved into the folder whole (as a finished upload)."""
-    written = folder.parent / f".{name}"
-    folder.mkdir(parents=True, exist_ok=True)
-    assert demo_data.main(["--export", str(written), *arguments]) == 0
-    target = folder / name
-    written.replace(target)
-    return target
-
-
-def wait_for_report(export: Path) -> dict[str, Any]:
-    report = export.with_name(export.name + ".report.json")
-    deadline = time.monotonic() + REPORT_SECONDS
-    while time.monotonic() < deadline:
-        if report.exists():
-            document: dict[str, Any] = json.loads(report.read_text())
-            return document
-        time.sleep(0.2)
-    pytest.fail(f"no {report.name} within {REPORT_SECONDS} s")
-
-
-def temporary_password(output: str, email: str) -> str:
-    found = re.findall(rf"Invitation .*: {re.escape(email)}\s+temporary password (\S+)", output)
-    assert found, f"no invitation of {email} in the stack's output:\n{output[-3000:]}"
-    return str(found[-1])
 
 
 def test_a_dropped_export_invites_a_contact_person_who_signs_in_and_sees_their_holders(
