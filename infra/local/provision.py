@@ -58,6 +58,7 @@ CLIENT_PROPERTIES = (
     "GenerateSecret",
     "PreventUserExistenceErrors",
     "EnableTokenRevocation",
+    "AuthSessionValidity",
     "IdTokenValidity",
     "AccessTokenValidity",
     "RefreshTokenValidity",

@@ -725,6 +725,8 @@ def test_every_contact_person_signs_in_with_an_authenticator_app_code(
 
     assert pool["MfaConfiguration"] == "ON"
     assert pool["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
+    # Linking the app happens inside the first sign-in's session: the longest one Cognito allows.
+    assert properties(template, "UserPoolClient")["AuthSessionValidity"] == 15
 
 
 def test_sign_in_is_guarded_by_enforced_threat_protection(template: Template) -> None:
