@@ -32,13 +32,14 @@ from pasjes.spreadsheets import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
 
 router = Router()
 
+# Required of everyone, as the document says: a contact person of one organisation sends it too,
+# so what a request means never depends on how many organisations its sender has.
 OrganisationParam = Annotated[
-    OrganisationId | None,
+    OrganisationId,
     Query(
         description=(
-            "The organisation's id (see GET /me). Required for a contact person of several "
-            "organisations, who gets 400 organisation_required without it; a contact person of "
-            "one organisation may leave it out. Another organisation's id answers 404."
+            "The organisation's id (see GET /me). Required: without it 400 "
+            "organisation_required. Another organisation's id answers 404."
         )
     ),
 ]
@@ -52,7 +53,7 @@ def get_me() -> Me:
 
 
 @router.get("/exam-types")
-def get_exam_types(organisation: OrganisationParam = None) -> ExamTypes:
+def get_exam_types(organisation: OrganisationParam) -> ExamTypes:
     reject_unknown_parameters(router, ("organisation",))
     return exam_types(current_caller(router).sub, organisation)
 
@@ -92,7 +93,7 @@ SortParam = Annotated[
 
 @router.get("/holders")
 def get_holders(
-    organisation: OrganisationParam = None,
+    organisation: OrganisationParam,
     exam_type: ExamTypeParam = None,
     exam_number: ExamNumberParam = None,
     expiry_from: ExpiryFromParam = None,
@@ -164,7 +165,7 @@ _SEARCH_PARAMETERS = (
 )
 def get_holders_export(
     export_format: Annotated[ExportFormat, Query(alias="format")],
-    organisation: OrganisationParam = None,
+    organisation: OrganisationParam,
     exam_type: ExamTypeParam = None,
     exam_number: ExamNumberParam = None,
     expiry_from: ExpiryFromParam = None,
@@ -203,7 +204,7 @@ def get_holders_export(
 @router.get("/holders/<qualificationNumber>")
 def get_holder(
     qualification_number: Annotated[QualificationNumber, Path(alias="qualificationNumber")],
-    organisation: OrganisationParam = None,
+    organisation: OrganisationParam,
 ) -> HolderDetails:
     reject_unknown_parameters(router, ("organisation",))
     return holder_details(current_caller(router).sub, organisation, qualification_number)

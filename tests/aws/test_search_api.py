@@ -180,10 +180,18 @@ def test_a_contact_of_several_organisations_must_choose_one(portal: None) -> Non
     assert (status, body["code"]) == (400, "organisation_required")
 
 
-def test_a_contact_of_one_organisation_may_leave_it_out(portal: None) -> None:
+def test_a_contact_of_one_organisation_names_it_too(portal: None) -> None:
+    # Required of everyone, as the document says (the spec and the server agree).
     status, body = holders({"examNumber": "EX45465"}, sub=COLLEAGUE)
-    assert status == 200
-    assert len(body["items"]) == 3
+    assert (status, body["code"], body["parameter"]) == (400, "organisation_required", "organisation")
+    for resource, params in [
+        ("/exam-types", None),
+        ("/holders/{qualificationNumber}", {"qualificationNumber": "99600953"}),
+    ]:
+        event = api_event("GET", resource, sub=COLLEAGUE, path_parameters=params)
+        assert call(handler, event)[1]["code"] == "organisation_required", resource
+    status, body = holders({"organisation": KEIRA.id, "examNumber": "EX45465"}, sub=COLLEAGUE)
+    assert (status, len(body["items"])) == (200, 3)
 
 
 def test_another_organisations_holders_look_nonexistent(portal: None) -> None:

@@ -28,6 +28,7 @@ from pasjes import tracing
 from pasjes.errors import (
     InvalidBody,
     InvalidParameter,
+    OrganisationRequired,
     PortalError,
     ServiceBusy,
     Unauthenticated,
@@ -116,6 +117,9 @@ def _validation_error(error: RequestValidationError) -> PortalError:
             return InvalidBody("The request body is not valid JSON of the expected shape.")
         return InvalidBody(f"Field '{field}': {message}.", field=field)
     parameter = location[-1] if location else "request"
+    if location == ["query", "organisation"] and first.get("type") == "missing":
+        # Its own code, which the app knows: every call about an organisation names it.
+        return OrganisationRequired()
     return InvalidParameter(parameter, f"{message}.")
 
 

@@ -94,7 +94,7 @@ class OrganisationRequired(PortalError):
 
     def __init__(self) -> None:
         super().__init__(
-            "You are a contact person of several organisations: choose one with 'organisation'.",
+            "Say which organisation with 'organisation': the id of one of yours (see GET /me).",
             parameter="organisation",
         )
 
