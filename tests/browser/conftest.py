@@ -31,7 +31,7 @@ def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
     report = yield
     # A failed test's page, as it was, next to the other screenshots.
     if getattr(report, "when", "") == "call" and getattr(report, "failed", False):
-        for name in ("page", "phone_page"):
+        for name in ("page", "phone_page", "sized_page"):
             page = getattr(item, "funcargs", {}).get(name)
             if isinstance(page, Page) and not page.is_closed():
                 screenshot(page, f"failed-{item.name}-{name}")

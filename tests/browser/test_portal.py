@@ -12,14 +12,14 @@ import time
 import uuid
 import zipfile
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.browser.helpers import (
     DEMO_PASSWORD,
     answer_second_step,
-    assert_no_horizontal_scroll,
     screenshot,
     sign_in,
 )
@@ -226,11 +226,6 @@ def test_paging_shows_the_total_and_pages_through(page: Page, base_url: str) -> 
     )
 
 
-def more_filters(page: Page) -> Locator:
-    """The folded filters' <details>; its summary says how many of them are set."""
-    return page.locator("details").filter(has=page.get_by_text(re.compile("^Meer filters")))
-
-
 def unfold_more_filters(page: Page) -> None:
     page.get_by_text(re.compile("^Meer filters")).click()
     expect(page.get_by_label("Vervaldatum vanaf")).to_be_visible()
@@ -287,6 +282,75 @@ def test_an_impossible_date_is_flagged_at_the_field_and_in_the_summary(
     field.press("Enter")
     expect(summary).to_have_count(0)
     expect(field).not_to_have_attribute("aria-invalid", "true")
+
+
+def test_a_date_the_portal_cannot_read_says_so_at_once_and_shows_no_results(
+    page: Page, base_url: str
+) -> None:
+    open_search(page, base_url)
+    search = page.get_by_label("Zoeken", exact=True)
+    results = page.get_by_role("region", name="Kwalificatiehouders")
+
+    # Typed, not submitted: the field says it at once and the old results go.
+    search.fill("18/06/1992")
+    expect(search).to_have_accessible_description(
+        re.compile(
+            r"Zoeken: het portaal kan 18/06/1992 niet lezen als datum\. Typ de datum als dd-mm-jjjj"
+        )
+    )
+    expect(search).to_have_attribute("aria-invalid", "true")
+    expect(holder_rows(page)).to_have_count(0)
+    expect(results).to_contain_text("Nog geen resultaten")
+
+    search.fill("31-02-2020")
+    expect(search).to_have_accessible_description(re.compile("31-02-2020 is geen bestaande datum"))
+    expect(holder_rows(page)).to_have_count(0)
+
+    search.fill("18-06-1992")
+    wait_until(lambda: column(page, 0) == ["99600953"], "the holder born 18-06-1992")
+    expect(search).not_to_have_attribute("aria-invalid", "true")
+
+    # The same in a folded filter: it unfolds from the URL and says so without a key pressed.
+    page.goto(f"{base_url}/?organisatie={KEIRA}&vanaf=01/04/2028")
+    since = page.get_by_label("Vervaldatum vanaf")
+    expect(since).to_be_visible()
+    expect(since).to_have_accessible_description(re.compile("kan 01/04/2028 niet lezen"))
+    expect(results).to_contain_text("Nog geen resultaten")
+
+
+def test_the_organisation_menu_fits_its_longest_name_and_is_remembered(
+    page: Page, base_url: str
+) -> None:
+    sign_in(page, base_url, CONTACT)
+    menu = page.get_by_label("Organisatie")
+    expect(menu).to_have_value("ehbo-vereniging-sint-joris")  # the first, on a first visit
+    for width in (1280, 1024):
+        page.set_viewport_size({"width": width, "height": 768})
+        room = menu.evaluate(
+            """(select) => {
+                const style = getComputedStyle(select);
+                const ruler = document.createElement("canvas").getContext("2d");
+                ruler.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+                const widths = [...select.options].map((o) => ruler.measureText(o.text).width);
+                const longest = Math.max(...widths);
+                // Inside its padding, the menu holds the text and its arrow (about 0.8 em).
+                const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+                const inner = select.clientWidth - padding;
+                return inner - longest - 0.8 * parseFloat(style.fontSize);
+            }"""
+        )
+        assert room >= 0, (
+            f"at {width} px the Organisatie menu is {-room:.0f} px short of its longest name"
+        )
+
+    menu.select_option(label="Keira BHV")
+    expect(page.get_by_text("540 kwalificatiehouders", exact=True)).to_be_visible()
+    # A visit without an organisation in the URL (a new tab, a sign-in tomorrow) opens the last one.
+    page.get_by_role("button", name="Uitloggen").click()
+    sign_in(page, base_url, CONTACT)
+    expect(menu).to_have_value(KEIRA)
+    expect(page.get_by_text("540 kwalificatiehouders", exact=True)).to_be_visible()
+    assert f"organisatie={KEIRA}" in page.url
 
 
 # --- selecting --------------------------------------------------------------------------------
@@ -352,6 +416,33 @@ def test_the_options_change_the_previewed_pass_count(page: Page, base_url: str) 
     screenshot(page, "portal-options")
 
 
+def test_one_holder_without_passes_is_named_in_the_singular(
+    page: Page, base_url: str, stack: StackClient
+) -> None:
+    """A holder whose only qualification is withdrawn (the demo has one at Keira BHV)."""
+    token = stack.sign_in(CONTACT)
+    status, answer = stack.get(f"/api/holders?organisation={KEIRA}&limit=500", token=token)
+    assert status == 200, answer
+    withdrawn = [h for h in answer["items"] if h["status"] == "Ingetrokken"]
+    if not withdrawn:  # on the second page
+        status, answer = stack.get(
+            f"/api/holders?organisation={KEIRA}&limit=500&cursor={answer['nextCursor']}",
+            token=token,
+        )
+        withdrawn = [h for h in answer["items"] if h["status"] == "Ingetrokken"]
+    assert withdrawn, "the demo data no longer has a holder whose qualification is withdrawn"
+    number = withdrawn[0]["qualificationNumber"]
+    open_search(page, base_url, f"?organisatie={KEIRA}&zoek={number}")
+    holders_table(page).get_by_role("row", name=number).get_by_role(
+        "button", name="Voeg toe"
+    ).click()
+
+    expect(preview_text(page)).to_have_text(
+        "0 kwalificatiehouders, 0 pasjes. 1 kwalificatiehouder levert met deze keuzes geen pasje"
+        " op omdat zijn of haar kwalificaties zijn ingetrokken."
+    )
+
+
 # --- submitting and downloading ---------------------------------------------------------------
 
 
@@ -375,10 +466,11 @@ def test_submit_then_download_the_zip_and_the_colleague_sees_none_of_it(
     expect(row.get_by_role("cell").nth(1)).to_have_text("3")
     expect(row.get_by_role("cell").nth(2)).to_have_text("5")
     expect(row).to_contain_text("Klaar", timeout=30_000)
-    # Ingediend: the day and the time, in the browser's own time zone.
-    expect(row.get_by_role("cell").nth(3)).to_have_text(
-        re.compile(r"^\d{2}-\d{2}-\d{4} \d{2}:\d{2}$")
-    )
+    # Ingediend: the day and the time, in the browser's own time zone (Europe/Amsterdam here).
+    submitted = row.get_by_role("cell").nth(3)
+    created = datetime.fromisoformat(str(submitted.locator("time").get_attribute("datetime")))
+    local = created.astimezone(ZoneInfo("Europe/Amsterdam"))
+    expect(submitted).to_have_text(local.strftime("%d-%m-%Y %H:%M"))
     screenshot(page, "portal-requests")
 
     with page.expect_download() as download_info:
@@ -484,32 +576,7 @@ def test_keyboard_alone_finds_selects_submits_and_downloads(page: Page, base_url
     assert download_info.value.suggested_filename.endswith(".zip")
 
 
-# --- phone width ------------------------------------------------------------------------------
-
-
-def test_a_phone_wide_screen_never_scrolls_sideways(phone_page: Page, base_url: str) -> None:
-    page = phone_page
-    open_search(page, base_url)
-    assert_no_horizontal_scroll(page)
-    screenshot(page, "portal-phone-list")
-
-    find_manual_exam(page)
-    holders_table(page).get_by_role("row", name="99600953").get_by_role(
-        "button", name="Bekijk details"
-    ).click()
-    expect(page.get_by_role("table", name="Kwalificaties van Dhr. TEST de Tester")).to_be_visible()
-    assert_no_horizontal_scroll(page)
-
-    page.get_by_role("button", name="Voeg alle toe").click()
-    expect(preview_text(page)).to_have_text("3 kwalificatiehouders, 5 pasjes")
-    assert_no_horizontal_scroll(page)
-    screenshot(page, "portal-phone-options")
-
-    page.get_by_role("link", name="Ingestuurde verzoeken").click()
-    expect(page.get_by_role("heading", name="Ingestuurde verzoeken", level=1)).to_be_visible()
-    page.wait_for_load_state("networkidle")
-    assert_no_horizontal_scroll(page)
-    screenshot(page, "portal-phone-requests")
+# --- a holder gone, a session ended ------------------------------------------------------------
 
 
 def test_a_holder_no_longer_registered_is_named_and_removed_without_losing_the_rest(

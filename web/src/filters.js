@@ -146,7 +146,7 @@ export function createFilterForm(organisations, { single }) {
     expiring: field("Verloopt binnen", expiringSelect),
     expiryFrom: field("Vervaldatum vanaf", fromInput, { hint: "dd-mm-jjjj" }),
     expiryTo: field("Vervaldatum tot en met", toInput, { hint: "dd-mm-jjjj" }),
-    q: field("Zoeken", qInput, { hint: "Kwalificatienummer, naam of geboortedatum (dd-mm-jjjj)", className: "form-group--wide" }),
+    q: field("Zoeken", qInput, { hint: "Nummer, naam of geboortedatum (dd-mm-jjjj)", className: "form-group--wide" }),
   };
   const summary = el("summary", {}, "Meer filters");
   const more = el(
