@@ -84,7 +84,6 @@ WRITERS = {
     "ExportsBucket/*": {IMPORTER},
     "ExportsBucket/reports/*": {IMPORTER},
     "UserPool": {IMPORTER},
-    "ImportsTable": {IMPORTER},
 }
 # Copies the functions' audit lines into the audit log group: the trail's only writer.
 FORWARDER = "AuditForwarderFunction"
