@@ -139,6 +139,8 @@ def test_a_render_that_dies_midway_is_finished_by_the_redelivery_with_one_right_
         passes: Sequence[Pass],
         modified_at: datetime | None = None,
         on_progress: Callable[[int], object] | None = None,
+        *,
+        issuer: str | None = None,
     ) -> bytes:
         assert on_progress is not None
         on_progress(1)
@@ -196,6 +198,8 @@ def test_the_same_message_delivered_twice_at_once_makes_one_sound_zip(portal: No
         passes: Sequence[Pass],
         modified_at: datetime | None = None,
         on_progress: Callable[[int], object] | None = None,
+        *,
+        issuer: str | None = None,
     ) -> bytes:
         with one_renderer:
             data = build_zip(passes, modified_at, on_progress)

@@ -124,6 +124,8 @@ def broken_build(
     passes: Sequence[Pass],
     modified_at: datetime | None = None,
     on_progress: Callable[[int], object] | None = None,
+    *,
+    issuer: str | None = None,
 ) -> bytes:
     raise RuntimeError("renderer broke")
 
@@ -153,6 +155,8 @@ def test_progress_is_recorded_while_rendering_and_complete_when_ready(portal: No
         passes: Sequence[Pass],
         modified_at: datetime | None = None,
         on_progress: Callable[[int], object] | None = None,
+        *,
+        issuer: str | None = None,
     ) -> bytes:
         def record(done: int) -> None:
             assert on_progress is not None

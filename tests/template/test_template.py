@@ -421,6 +421,8 @@ def test_every_function_is_given_the_deployed_names_of_what_settings_reads(
         "MAX_RECEIVES",
         "PUBLIC_ORIGIN",
         "VERIFICATION_SECRET_NAME",
+        "ISSUER_NAME",
+        "ISSUED_BY",
         "EXPORTS_BUCKET",
         "USER_POOL_ID",
     }

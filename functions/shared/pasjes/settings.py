@@ -15,7 +15,7 @@ import dataclasses
 import os
 from collections.abc import Mapping
 from functools import cache
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, ValidationError
 from pydantic.dataclasses import dataclass
@@ -60,6 +60,11 @@ class Settings:
     public_origin: Name | None = None
     # The name of the secret holding the verification keys; without it passes get no QR code.
     verification_secret_name: Name | None = None
+    # Render's: who the passes say issued them. The registry's name (the template's IssuerName),
+    # and whether a pass names it ("registry") or the request's organisation ("organisation",
+    # the template's PassIssuedBy). Without a name, passes carry no such line.
+    issuer_name: Name | None = None
+    issued_by: Literal["registry", "organisation"] | None = None
     # The importer's: the bucket the registry drops its exports into (reports go there too),
     # and the user pool whose contact persons the import invites, disables and enables.
     exports_bucket: Name | None = None

@@ -14,7 +14,7 @@ from aws_lambda_powertools import Logger
 
 from pasjes import audit
 from pasjes.dal import pass_requests, passes_bucket, render_queue
-from pasjes.domain import Pass, RequestStatus
+from pasjes.domain import Organisation, Pass, RequestStatus
 from pasjes.logic.pass_requests import Clock, utc_now
 from pasjes.render.archive import build_zip
 from pasjes.rules import expired
@@ -29,6 +29,8 @@ class ZipBuilder(Protocol):
         passes: Sequence[Pass],
         modified_at: datetime | None = None,
         on_progress: Callable[[int], object] | None = None,
+        *,
+        issuer: str | None = None,
     ) -> bytes: ...
 
 
@@ -45,6 +47,15 @@ EXPIRED_CODE = "expired_before_rendered"
 
 class UnknownRequestError(Exception):
     """A message for a request that does not exist: a poison message, left to the DLQ."""
+
+
+def issuer_of(organisation: Organisation) -> str | None:
+    """Who the passes say issued them: the registry (ISSUER_NAME), or, where the registry wants
+    that (ISSUED_BY=organisation), the organisation of the request. None: no such line."""
+    settings = get_settings()
+    if settings.issued_by == "organisation":
+        return organisation.name
+    return settings.issuer_name
 
 
 def render_message(body: str, *, receive_count: int) -> RequestStatus:
@@ -81,6 +92,7 @@ def render_request(
             request.passes,
             modified_at=request.created_at,
             on_progress=lambda done: pass_requests.mark_progress(request_id, done),
+            issuer=issuer_of(request.organisation),
         )
         store(request_id, data)
     except Exception:

@@ -27,6 +27,7 @@ def build_zip(
     on_progress: Callable[[int], object] | None = None,
     *,
     links: PassLinks | None = None,
+    issuer: str | None = None,
 ) -> bytes:
     """The ZIP of `passes`, in their order; the same passes always give the same bytes.
 
@@ -34,13 +35,14 @@ def build_zip(
     under 15% for ten times the time. `modified_at` (say, the request's creation time) is
     the time the entries show once unpacked; without it they show FIXED_TIME. `on_progress`
     hears how many passes are done, every PROGRESS_EVERY passes. Passes carry the QR code of
-    `links`, by default the deployment's (`configured_links`: none where no secret is set).
+    `links`, by default the deployment's (`configured_links`: none where no secret is set),
+    and say who issued them (`issuer`, see pasjes.logic.render.issuer_of).
     """
     when = FIXED_TIME
     if modified_at is not None:
         m = modified_at
         when = (m.year, m.month, m.day, m.hour, m.minute, m.second)
-    renderer = PassRenderer(passes, links or configured_links())
+    renderer = PassRenderer(passes, links or configured_links(), issuer)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
         for done, (name, p) in enumerate(zip(unique_entry_names(passes), passes, strict=True), 1):

@@ -1,7 +1,9 @@
 """Where everything goes on the card, and text fitted to its place.
 
 The card is the size of a bank card (ID-1). Its top-right square is kept for the QR code, with
-the verification code printed under it; the rest of the page lays out the pass's own data.
+under it where to check the pass by hand ("Controleer:" the check page's address, "Code:" the
+verification code); the rest of the page lays out the pass's own data, and at the foot who
+issued it ("Uitgegeven door").
 """
 
 from __future__ import annotations
@@ -28,12 +30,27 @@ LABEL_EXAM = "Examendatum"
 LABEL_EXPIRY = "Vervaldatum"
 LABEL_EXTERNAL = "Extern nummer"
 LABEL_MODULES = "Modules"
+# Under the QR code, for a checker who cannot scan: where to go, and what to type there.
+LABEL_CHECK = "Controleer:"
+LABEL_CODE = "Code:"
+ISSUED_BY = "Uitgegeven door"
 ELLIPSIS = "…"
 MODULE_SEPARATOR = ", "
 # Everything the layout writes besides the pass's own data: labels, date digits, separators.
 FIXED_TEXT = (
     " ".join(
-        (HEADER, LABEL_NUMBER, LABEL_BIRTH, LABEL_EXAM, LABEL_EXPIRY, LABEL_EXTERNAL, LABEL_MODULES)
+        (
+            HEADER,
+            LABEL_NUMBER,
+            LABEL_BIRTH,
+            LABEL_EXAM,
+            LABEL_EXPIRY,
+            LABEL_EXTERNAL,
+            LABEL_MODULES,
+            LABEL_CHECK,
+            LABEL_CODE,
+            ISSUED_BY,
+        )
     )
     + f"0123456789-{ELLIPSIS}{MODULE_SEPARATOR}{ALPHABET}"
 )
@@ -44,9 +61,16 @@ QR_SIZE = 48.0
 QR_MARGIN = 8.0
 QR_ZONE = (CARD_WIDTH - QR_MARGIN - QR_SIZE, CARD_HEIGHT - QR_MARGIN - QR_SIZE)
 """Lower-left corner of the QR square; the square runs to QR_MARGIN from the top-right corner."""
-# The verification code is printed under the QR code in two lines of this size.
+# Under the QR code: the labels, the check page's address and the code (in two lines).
 CODE_SIZE = 5.0
 CODE_FIRST_LINE = 12
+CHECK_LABEL_SIZE = 4.5
+CHECK_LINE_STEP = 5.5
+# How wide the lines under the QR code may be: centred on it, clear of the name on the left.
+CHECK_WIDTH = 56.0
+# The foot of the card: who issued the pass.
+ISSUER_SIZE = 5.5
+ISSUER_BASELINE = 6.0
 
 Colour = tuple[float, float, float]
 ACCENT: Colour = (0.91, 0.40, 0.05)

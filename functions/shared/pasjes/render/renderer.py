@@ -2,7 +2,8 @@
 
 `draw_pass` lays out one card (see `layout`); `PassRenderer` turns the passes of one request
 into PDFs, with the request's font built once (see `font`) and, given the request's
-`PassLinks`, every pass's QR code of `{origin}/v/{code}` (see `qr`).
+`PassLinks`, every pass's QR code of `{origin}/v/{code}` (see `qr`), and given its issuer, who
+issued the passes.
 """
 
 from __future__ import annotations
@@ -20,12 +21,20 @@ from pasjes.render.layout import (
     ACCENT,
     CARD_HEIGHT,
     CARD_WIDTH,
+    CHECK_LABEL_SIZE,
+    CHECK_LINE_STEP,
+    CHECK_WIDTH,
     CODE_FIRST_LINE,
     CODE_SIZE,
     FIXED_TEXT,
     HEADER,
     INK,
+    ISSUED_BY,
+    ISSUER_BASELINE,
+    ISSUER_SIZE,
     LABEL_BIRTH,
+    LABEL_CHECK,
+    LABEL_CODE,
     LABEL_EXAM,
     LABEL_EXPIRY,
     LABEL_EXTERNAL,
@@ -47,15 +56,46 @@ from pasjes.render.qr import draw_qr
 PRODUCER = "Pasjesportaal"
 
 
+def check_address(url: str) -> str:
+    """Where a checker types the code: the check page of a pass's link, without the scheme
+    ("https://pasjes.example.nl/v/ABC…" → "pasjes.example.nl/v")."""
+    return url.split("://", 1)[-1].rsplit("/", 1)[0]
+
+
+def _draw_check(text: CardText, font: str, code: str, url: str) -> None:
+    """Under the QR code, grouped and centred on it: "Controleer:" the check page's address,
+    "Code:" the code, for a checker who cannot scan."""
+    centre = QR_ZONE[0] + QR_SIZE / 2
+    size, address = fit_text(check_address(url), font, CHECK_WIDTH, CODE_SIZE, 3.5, 2)
+    lines = [
+        (LABEL_CHECK, CHECK_LABEL_SIZE, MUTED),
+        *((line, size, INK) for line in address),
+        (LABEL_CODE, CHECK_LABEL_SIZE, MUTED),
+        (code[:CODE_FIRST_LINE], CODE_SIZE, INK),
+        (code[CODE_FIRST_LINE:], CODE_SIZE, INK),
+    ]
+    baseline = QR_ZONE[1] - 6.5
+    for line, line_size, colour in lines:
+        line_width = pdfmetrics.stringWidth(line, font, line_size)
+        text.write(centre - line_width / 2, baseline, line, line_size, colour)
+        baseline -= CHECK_LINE_STEP
+
+
 def draw_pass(
-    c: Canvas, p: Pass, font: str, *, verification: tuple[str, str] | None = None
+    c: Canvas,
+    p: Pass,
+    font: str,
+    *,
+    verification: tuple[str, str] | None = None,
+    issuer: str | None = None,
 ) -> None:
     """Draws `p` on a card-sized page in the registered font `font`, drawing only characters of
-    FIXED_TEXT and `own_text(p)`.
+    FIXED_TEXT, `own_text(p)`, the issuer and the check page's address.
 
     The qualification and the holder's name are emphasised by stroking `font` (a second face
     would double the font bytes in every PDF). `verification` is (code, url): the QR code of
-    the url goes in the top-right square, the code under it.
+    the url goes in the top-right square, the check page's address and the code under it.
+    `issuer` (the registry's or the organisation's name) is printed at the foot.
     """
     width = CARD_WIDTH - 2 * MARGIN
     beside_qr = QR_ZONE[0] - 6.0 - MARGIN
@@ -86,13 +126,14 @@ def draw_pass(
     row1, row2 = CARD_HEIGHT - 82.0, CARD_HEIGHT - 103.0
     text.field(MARGIN, row1, LABEL_NUMBER, display_text(p.qualification_number), cell)
     text.field(MARGIN + column, row1, LABEL_BIRTH, format_date(p.birth_date), cell)
-    external = display_text(p.external_number or "")
-    if external:
-        text.field(MARGIN + 2 * column, row1, LABEL_EXTERNAL, external, cell)
     text.field(MARGIN, row2, LABEL_EXAM, format_date(p.qualification.exam_date), cell)
     # No expiry date (the registry gives none): "-", as the portal shows it.
     expiry = p.qualification.expiry_date
     text.field(MARGIN + column, row2, LABEL_EXPIRY, format_date(expiry) if expiry else "-", cell)
+    # In the second row: the first row's third column lies under the QR code's check lines.
+    external = display_text(p.external_number or "")
+    if external:
+        text.field(MARGIN + 2 * column, row2, LABEL_EXTERNAL, external, cell)
 
     modules = [display_text(m.name) for m in p.modules]
     if p.qualification.type is QualificationType.DIPLOMA and modules:
@@ -101,12 +142,11 @@ def draw_pass(
         for i, line in enumerate(lines):
             text.write(MARGIN, 21.5 - i * (size + 1.5), line, size)
     if verification is not None:
-        code = verification[0]
-        centre = QR_ZONE[0] + QR_SIZE / 2
-        for i, part in enumerate((code[:CODE_FIRST_LINE], code[CODE_FIRST_LINE:])):
-            part_width = pdfmetrics.stringWidth(part, font, CODE_SIZE)
-            baseline = QR_ZONE[1] - 6.5 - i * (CODE_SIZE + 1.5)
-            text.write(centre - part_width / 2, baseline, part, CODE_SIZE, MUTED)
+        _draw_check(text, font, *verification)
+    if issuer:
+        line = f"{ISSUED_BY} {display_text(issuer)}"
+        size, lines = fit_text(line, font, width, ISSUER_SIZE, 4.0)
+        text.write(MARGIN, ISSUER_BASELINE, lines[0], size, MUTED)
     text.draw(c)
     if verification is not None:
         draw_qr(c, verification[1])
@@ -119,9 +159,16 @@ class PassRenderer:
     set so a redelivered request reuses them. With `links`, every pass carries its QR code.
     """
 
-    def __init__(self, passes: Iterable[Pass], links: PassLinks | None = None) -> None:
+    def __init__(
+        self, passes: Iterable[Pass], links: PassLinks | None = None, issuer: str | None = None
+    ) -> None:
         self._links = links
-        self._encoding = request_encoding(FIXED_TEXT + "".join(own_text(p) for p in passes))
+        self._issuer = issuer
+        # Beside the passes' own text: the check page's address and the issuer's name.
+        extra = display_text(issuer or "")
+        if links is not None:
+            extra += check_address(links.url(""))
+        self._encoding = request_encoding(FIXED_TEXT + extra + "".join(own_text(p) for p in passes))
 
     def render(self, p: Pass) -> bytes:
         """One pass as a PDF. `p` must be one of the passes the renderer was built with."""
@@ -149,12 +196,12 @@ class PassRenderer:
             if self._links is not None:
                 code = self._links.code(p.qualification_number, p.qualification.code)
                 verification = (code, self._links.url(code))
-            draw_pass(c, p, FONT_NAME, verification=verification)
+            draw_pass(c, p, FONT_NAME, verification=verification, issuer=self._issuer)
             c.showPage()
             c.save()
         return out.getvalue()
 
 
-def render_pass(p: Pass, links: PassLinks | None = None) -> bytes:
+def render_pass(p: Pass, links: PassLinks | None = None, issuer: str | None = None) -> bytes:
     """A single pass, for when there is no request around it."""
-    return PassRenderer([p], links).render(p)
+    return PassRenderer([p], links, issuer).render(p)
