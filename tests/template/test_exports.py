@@ -169,7 +169,6 @@ def test_an_import_is_never_handed_out_twice_while_it_runs(template: Template) -
     queue = properties(template, "ImportQueue")
 
     assert importer["Timeout"] == 900
-    assert importer["MemorySize"] >= 3008
     assert queue["VisibilityTimeout"] > importer["Timeout"]
 
 
