@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pynamodb.attributes import UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
 from pynamodb.constants import PAY_PER_REQUEST_BILLING_MODE
 from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
@@ -37,7 +37,16 @@ class ContactModel(Model):
     # Copied from the organisation so that one Query answers "whose contact am I".
     organisation_name = UnicodeAttribute(attr_name="organisationName")
     email = UnicodeAttribute()
+    # Only on the person's settings item (see SETTINGS): false once they turned the monthly
+    # overview off; absent (the default) is on.
+    monthly_overview = BooleanAttribute(null=True, attr_name="monthlyOverview")
     by_organisation = ByOrganisationIndex()
+
+
+# The person's own settings live in one item of theirs beside the memberships, under a range key
+# no organisation id can have ('#' is outside ORGANISATION_ID_PATTERN): the import, which
+# replaces memberships per organisation, never touches it.
+SETTINGS = "#settings"
 
 
 def organisations_of(sub: str) -> list[Organisation]:
@@ -45,6 +54,7 @@ def organisations_of(sub: str) -> list[Organisation]:
     organisations = [
         Organisation(id=item.organisation_id, name=item.organisation_name)
         for item in ContactModel.query(sub)
+        if item.organisation_id != SETTINGS
     ]
     return sorted(organisations, key=lambda o: (o.name.casefold(), o.id))
 
@@ -105,3 +115,26 @@ def write_memberships(
             )
             count += 1
     return count
+
+
+def monthly_overview(sub: str) -> bool:
+    """Whether the person gets the monthly overview by e-mail (on unless they turned it off)."""
+    return monthly_overview_of([sub]).get(sub, True)
+
+
+def monthly_overview_of(subs: Iterable[str]) -> dict[str, bool]:
+    """The setting of each of these people who has a settings item (BatchGet); others are on."""
+    keys = [(sub, SETTINGS) for sub in sorted(set(subs))]
+    return {item.sub: item.monthly_overview is not False for item in ContactModel.batch_get(keys)}
+
+
+def set_monthly_overview(sub: str, email: str, on: bool) -> None:
+    ContactModel(sub, SETTINGS, organisation_name="", email=email, monthly_overview=on).save()
+
+
+def contacts_of(organisation_id: str) -> dict[str, str]:
+    """The organisation's contact persons now: sub -> email (the index, then their items)."""
+    keys = [
+        (item.sub, organisation_id) for item in ContactModel.by_organisation.query(organisation_id)
+    ]
+    return {item.sub: item.email for item in ContactModel.batch_get(keys)}

@@ -1,0 +1,43 @@
+"""The monthly overview: EventBridge Scheduler (the first working day of the month) → one mail
+per contact person through Amazon SES (pasjes.logic.overview)."""
+
+from __future__ import annotations
+
+from pasjes import coldstart  # isort: skip (first: it pauses the collector for the imports below)
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from pasjes import tracing
+from pasjes.logic.overview import send_monthly_overview
+from pasjes.settings import get_settings
+
+logger = Logger()
+metrics = Metrics()
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracing.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
+    # Validated on the first call (not at import): a missing variable fails the run loudly.
+    get_settings().require("mail_sender", "mail_configuration_set", "public_origin")
+    run = send_monthly_overview()
+    summary = {
+        "sent": len(run.sent),
+        "alreadySent": len(run.already_sent),
+        "optedOut": len(run.opted_out),
+        "nothingToSay": len(run.nothing_to_say),
+        "failed": len(run.failed),
+    }
+    # Counts only: who got a mail is in SES's own records, not in our logs.
+    logger.info("monthly overview", extra=summary)
+    metrics.add_metric(name="OverviewMailsSent", unit=MetricUnit.Count, value=len(run.sent))
+    metrics.add_metric(name="OverviewMailsFailed", unit=MetricUnit.Count, value=len(run.failed))
+    return summary
+
+
+coldstart.finished()

@@ -1,0 +1,76 @@
+"""Amazon SES (v2): the monthly overview's mails, and the marks that make one mail per person
+and month.
+
+Mails go through the template's configuration set, whose suppression options put an address that
+bounced or complained on SES's suppression list: SES sends nothing to it again.
+The marks are create-only items in the idempotency table (`overview#{month}#{sub}`), with a TTL
+of some weeks, so a rerun of the schedule or a retried invocation sends nobody a second mail.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+from pynamodb.exceptions import PutError
+
+from pasjes.dal.idempotency import IdempotencyModel
+from pasjes.mail_text import Mail
+from pasjes.settings import get_settings
+
+MARK_DAYS = 45
+
+
+class MailNotSent(Exception):
+    """SES did not take the mail (after the SDK's retries)."""
+
+
+@cache
+def _ses() -> Any:
+    import boto3
+
+    return boto3.client("sesv2", region_name=get_settings().region)
+
+
+def send(mail: Mail) -> None:
+    settings = get_settings()
+    content = {
+        "Simple": {
+            "Subject": {"Data": mail.subject, "Charset": "UTF-8"},
+            "Body": {
+                "Text": {"Data": mail.text, "Charset": "UTF-8"},
+                "Html": {"Data": mail.html, "Charset": "UTF-8"},
+            },
+        }
+    }
+    try:
+        _ses().send_email(
+            FromEmailAddress=settings.required("mail_sender"),
+            Destination={"ToAddresses": [mail.to]},
+            Content=content,
+            ConfigurationSetName=settings.required("mail_configuration_set"),
+        )
+    except (BotoCoreError, ClientError) as error:
+        raise MailNotSent(mail.to) from error
+
+
+def _key(sub: str, month: str) -> str:
+    return f"overview#{month}#{sub}"
+
+
+def claim(sub: str, month: str, *, now: datetime) -> bool:
+    """Marks (sub, month) as sent; False when it was marked already."""
+    mark = IdempotencyModel(_key(sub, month), expiration=now + timedelta(days=MARK_DAYS))
+    try:
+        mark.save(condition=IdempotencyModel.id.does_not_exist())
+    except PutError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def release(sub: str, month: str) -> None:
+    IdempotencyModel(_key(sub, month)).delete()
