@@ -70,10 +70,16 @@ READS = {
 # sees what.
 REGISTRY = {"OrganisationsTable", "ContactsTable", "HoldersTable", "RegistrationsTable"}
 IMPORTER = "ImporterFunction"
+OVERVIEW = "OverviewFunction"
 # Each write, and the one function whose job it is.
 WRITERS = {
     "RequestsTable": {"SubmitFunction", "RenderFunction", "DownloadFunction", IMPORTER},
-    "IdempotencyTable": {"SubmitFunction"},
+    "IdempotencyTable": {"SubmitFunction", OVERVIEW},
+    # The monthly overview's mail: its sender and its configuration set.
+    "arn:aws:ses:${AWS::Region}:${AWS::AccountId}:identity/*": {OVERVIEW},
+    "arn:aws:ses:${AWS::Region}:${AWS::AccountId}:configuration-set/${MailConfigurationSet}": {
+        OVERVIEW
+    },
     "ImportsTable": {IMPORTER},
     "RenderQueue": {"SubmitFunction"},
     "PassesBucket/requests/*": {"RenderFunction", IMPORTER},
@@ -425,6 +431,8 @@ def test_every_function_is_given_the_deployed_names_of_what_settings_reads(
         "ISSUED_BY",
         "EXPORTS_BUCKET",
         "USER_POOL_ID",
+        "MAIL_SENDER",
+        "MAIL_CONFIGURATION_SET",
     }
     variables = {f.name.upper() for f in dataclasses.fields(Settings)} - own
 
@@ -1080,7 +1088,8 @@ def test_every_api_and_render_functions_audit_lines_go_to_the_forwarder(
         )
     ]
 
-    assert set(served) == set(functions_of(template)) - {FORWARDER, "InvitationFunction"}
+    # The monthly overview writes no audit lines either: it reads counts and mails them.
+    assert set(served) == set(functions_of(template)) - {FORWARDER, "InvitationFunction", OVERVIEW}
     assert {log_group_of(template, f) for f in served} == set(subscriptions)
     for group, subscription in subscriptions.items():
         filter_pattern = subscription["Properties"]["FilterPattern"]

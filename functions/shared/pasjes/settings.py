@@ -69,6 +69,10 @@ class Settings:
     # and the user pool whose contact persons the import invites, disables and enables.
     exports_bucket: Name | None = None
     user_pool_id: Name | None = None
+    # The monthly overview's: the sender (a verified SES identity), the SES configuration set
+    # (its suppression options stop mail to addresses that bounced or complained).
+    mail_sender: Name | None = None
+    mail_configuration_set: Name | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
