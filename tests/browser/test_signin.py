@@ -6,6 +6,7 @@ import base64
 import json
 import re
 import time
+import urllib.request
 import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -370,6 +371,40 @@ def test_tweestapsverificatie_says_it_is_on_and_links_a_new_app(
     assert_accessible(phone_page)
     assert_no_horizontal_scroll(phone_page)
     screenshot(phone_page, "mfa-setup-phone")
+
+
+def admin_delete_software_token(stack: StackClient, email: str) -> None:
+    """The operator's reset of a lost phone (README), sent as the AWS CLI sends it: this
+    botocore does not know AdminDeleteSoftwareToken yet; the local pool does."""
+    region = stack.config["region"]
+    request = urllib.request.Request(  # noqa: S310 - the local stack's own Cognito
+        stack.config["cognitoEndpoint"] + "/",
+        data=json.dumps({"UserPoolId": stack.config["userPoolId"], "Username": email}).encode(),
+        method="POST",
+        headers={
+            "Content-Type": "application/x-amz-json-1.1",
+            "X-Amz-Target": "AWSCognitoIdentityProviderService.AdminDeleteSoftwareToken",
+            "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20260101/"
+            f"{region}/cognito-idp/aws4_request, SignedHeaders=host, Signature=0",
+        },
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310
+        assert answer.status == 200
+
+
+def test_after_the_operator_resets_a_lost_phone_the_next_sign_in_links_a_new_app(
+    page: Page, base_url: str, stack: StackClient, new_contact: Callable[..., str]
+) -> None:
+    email = new_contact(NEW_PASSWORD, permanent=True)
+    sign_in(page, base_url, email, NEW_PASSWORD)
+    page.get_by_role("button", name="Uitloggen").click()
+
+    admin_delete_software_token(stack, email)
+
+    sign_in_form(page, email, NEW_PASSWORD)
+    expect(page.get_by_role("heading", name="Tweestapsverificatie instellen")).to_be_visible()
+    answer_second_step(page)
+    expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
 
 
 # --- the session -------------------------------------------------------------------------------
