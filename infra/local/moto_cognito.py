@@ -39,13 +39,15 @@ def teach_moto_cognito() -> None:
     if getattr(CognitoIdpResponse, "revoke_token", None) is not None:
         return
     CognitoIdpResponse.revoke_token = _revoke_token  # type: ignore[attr-defined]
-    CognitoIdpResponse.admin_delete_software_token = _admin_delete_software_token_response  # type: ignore[attr-defined]
+    CognitoIdpResponse.admin_delete_software_token = _delete_token_response  # type: ignore[attr-defined]
     backend = cognito_models.CognitoIdpBackend
     backend.admin_delete_software_token = admin_delete_software_token  # type: ignore[attr-defined]
-    backend.initiate_auth = _with_mfa_setup_after_password(backend.initiate_auth)  # type: ignore[method-assign]
-    backend.respond_to_auth_challenge = _with_mfa_setup_completed(  # type: ignore[method-assign]
-        backend.respond_to_auth_challenge
-    )
+    backend_methods = {
+        "initiate_auth": _with_mfa_setup_after_password,
+        "respond_to_auth_challenge": _with_mfa_setup_completed,
+    }
+    for name, wrap in backend_methods.items():
+        setattr(backend, name, wrap(getattr(backend, name)))
     for name in ("initiate_auth", "respond_to_auth_challenge"):
         setattr(backend, name, _with_real_challenge_parameters(getattr(backend, name)))
 
@@ -189,7 +191,7 @@ def admin_delete_software_token(backend: Any, user_pool_id: str, username: str) 
         user.preferred_mfa_setting = ""
 
 
-def _admin_delete_software_token_response(self: CognitoIdpResponse) -> EmptyResult:
+def _delete_token_response(self: CognitoIdpResponse) -> EmptyResult:
     admin_delete_software_token(
         self.backend, self._get_param("UserPoolId"), self._get_param("Username")
     )
