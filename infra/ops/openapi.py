@@ -13,6 +13,7 @@ from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn,
 
 from functions.download.app import router as download_routes
 from functions.search.app import router as search_routes
+from functions.settings.app import router as settings_routes
 from functions.submit.app import router as submit_routes
 from functions.verify.app import router as verify_routes
 from pasjes.api import make_resolver
@@ -135,7 +136,9 @@ def _not_nullable(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def openapi_document() -> str:
-    api = make_resolver(search_routes, submit_routes, download_routes, verify_routes)
+    api = make_resolver(
+        search_routes, submit_routes, download_routes, verify_routes, settings_routes
+    )
     generated = api.get_openapi_json_schema(
         title="Pasjesportaal API",
         version="1.0.0",

@@ -40,6 +40,8 @@ ROUTES = {
     ("GET", "/requests/{id}"): "download",
     ("GET", "/requests/{id}/download"): "download",
     ("GET", "/verify/{code}"): "verify",
+    ("GET", "/settings"): "settings",
+    ("PUT", "/settings"): "settings",
 }
 # Routes anyone may call without signing in (issue #7: the check of a pass's QR code).
 PUBLIC_ROUTES = {("GET", "/verify/{code}")}
@@ -71,6 +73,7 @@ READS = {
 REGISTRY = {"OrganisationsTable", "ContactsTable", "HoldersTable", "RegistrationsTable"}
 IMPORTER = "ImporterFunction"
 OVERVIEW = "OverviewFunction"
+SETTINGS = "SettingsFunction"
 # Each write, and the one function whose job it is.
 WRITERS = {
     "RequestsTable": {"SubmitFunction", "RenderFunction", "DownloadFunction", IMPORTER},
@@ -85,6 +88,8 @@ WRITERS = {
     "PassesBucket/requests/*": {"RenderFunction", IMPORTER},
     "AuditLogGroup": {"AuditForwarderFunction"},
     **{table: {IMPORTER} for table in REGISTRY},
+    # Instellingen: the caller's own settings item ("#settings"), never a membership.
+    "ContactsTable": {IMPORTER, SETTINGS},
     "ContactsTable/index/byOrganisation": {IMPORTER},
     "RequestsTable/index/byOwner": {IMPORTER},
     "ExportsBucket/*": {IMPORTER},
@@ -557,9 +562,8 @@ def test_the_xlsx_export_reaches_the_browser_as_bytes(template: Template) -> Non
     """The function answers base64; API Gateway decodes it only for a binary media type."""
     api = properties(template, "PasjesApi")
 
-    assert "application~1vnd.openxmlformats-officedocument.spreadsheetml.sheet" in (
-        api["BinaryMediaTypes"]
-    )
+    binary = api["BinaryMediaTypes"]
+    assert "application~1vnd.openxmlformats-officedocument.spreadsheetml.sheet" in binary
 
 
 def test_every_route_but_the_public_check_needs_a_cognito_id_token(template: Template) -> None:
@@ -662,7 +666,11 @@ def functions_of(template: Template) -> list[str]:
 def test_no_function_but_the_importer_may_change_the_registry(template: Template) -> None:
     for function in set(functions_of(template)) - {IMPORTER}:
         writes = {(a, r) for a, r in grants(template, function) if a not in READS}
-        assert {r for _, r in writes} & REGISTRY == set(), f"{function} writes the registry"
+        # Settings puts the caller's own settings item in the contacts table, nothing else
+        # (tests/aws/test_settings_api.py): no membership, organisation or holder.
+        allowed = {("dynamodb:PutItem", "ContactsTable")} if function == SETTINGS else set()
+        registry_writes = {(a, r) for a, r in writes if r in REGISTRY}
+        assert registry_writes <= allowed, f"{function} writes the registry"
 
 
 def test_each_write_is_granted_only_to_the_function_whose_job_it_is(template: Template) -> None:

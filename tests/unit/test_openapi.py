@@ -25,6 +25,8 @@ def test_openapi_document_describes_every_endpoint_under_api() -> None:
         ("/holders", "get"),
         ("/holders/{qualificationNumber}", "get"),
         ("/holders/export", "get"),
+        ("/settings", "get"),
+        ("/settings", "put"),
         ("/requests", "post"),
         ("/requests", "get"),
         ("/requests/{id}", "get"),
