@@ -1309,10 +1309,11 @@ def test_one_address_is_limited_whether_it_comes_through_cloudfront_or_not(
     code = properties(template, function)["FunctionCode"]
     header = viewer["ForwardedIPConfig"]["HeaderName"].lower()
 
-    assert set(by_key) == {"FORWARDED_IP", "IP"}
+    # CONSTANT: the direct path's one cap for all callers (tests/template/test_abuse_limits.py).
+    assert set(by_key) == {"FORWARDED_IP", "IP", "CONSTANT"}
     # Through CloudFront: keyed on the viewer's address, which the distribution's function
     # writes from the connection (overwriting the viewer's own header of that name).
-    assert f'request.headers["{header}"] = {{ value: event.viewer.ip }}' in code
+    assert f'request.headers["{header}"] = {{ value: clientAddress(event.viewer.ip) }}' in code
     assert association["EventType"] == "viewer-request"
     # ... and only for requests that carry the distribution's secret; all others by source.
     secret = origin_verified(viewer["ScopeDownStatement"])
