@@ -53,6 +53,8 @@ class ImportModel(Model):
     loaded_at = UnicodeAttribute(attr_name="loadedAt", null=True)
     running = UnicodeAttribute(null=True)
     running_since = UnicodeAttribute(attr_name="runningSince", null=True)
+    # A hash of the last export's files: the same files again need not be read
+    fingerprint = UnicodeAttribute(null=True)
     # holders / {bucket}
     hashes = BinaryAttribute(null=True, legacy_encoding=False)
     # organisation / {id}
@@ -69,6 +71,7 @@ class LastLoaded:
     exported_at: str | None  # as `stamp` writes it, so it compares as text
     running: str | None
     running_since: str | None
+    fingerprint: str | None = None
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,9 @@ def last_loaded() -> LastLoaded:
         item = ImportModel.get(_STATE, _LAST, consistent_read=True)
     except DoesNotExist:
         return LastLoaded(None, None, None, None)
-    return LastLoaded(item.export_id, item.exported_at, item.running, item.running_since)
+    return LastLoaded(
+        item.export_id, item.exported_at, item.running, item.running_since, item.fingerprint
+    )
 
 
 def claim(export_id: str, exported_at: str | None, now: datetime, *, lock_minutes: int) -> None:
@@ -116,6 +121,8 @@ def claim(export_id: str, exported_at: str | None, now: datetime, *, lock_minute
             actions=[
                 ImportModel.running.set(export_id),
                 ImportModel.running_since.set(stamp(now)),
+                # Whatever this import writes, the tables are no longer just the last export's.
+                ImportModel.fingerprint.remove(),
             ],
             condition=condition,
         )
@@ -128,11 +135,16 @@ def claim(export_id: str, exported_at: str | None, now: datetime, *, lock_minute
         raise ImportRunning from None
 
 
-def finish(export_id: str, exported_at: str, now: datetime) -> None:
+def finish(export_id: str, exported_at: str, now: datetime, fingerprint: str | None = None) -> None:
     """Record the export as the last loaded and release the lock (only if still ours)."""
     try:
         ImportModel(
-            _STATE, _LAST, export_id=export_id, exported_at=exported_at, loaded_at=stamp(now)
+            _STATE,
+            _LAST,
+            export_id=export_id,
+            exported_at=exported_at,
+            loaded_at=stamp(now),
+            fingerprint=fingerprint,
         ).save(condition=ImportModel.running == export_id)
     except PutError as error:
         if error.cause_response_code != "ConditionalCheckFailedException":

@@ -20,9 +20,9 @@ import secrets
 import zlib
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pynamodb.attributes import (
     BinaryAttribute,
@@ -278,49 +278,58 @@ def replace_rows(organisation_id: str, rows: Iterable[HolderRow]) -> None:
 
 @dataclass(frozen=True)
 class StoredList:
-    """What an organisation's partition holds now, as the import compares it."""
+    """An organisation's list as stored now: its version and rows (from its L# chunks alone,
+    about one item per 1,000 holders). Every other item of the list follows from the rows, so
+    the import compares what it would write with what these rows made, and reads no more."""
 
-    # entry key -> the item's stored attributes (as DynamoDB has them), the version's excluded
-    items: dict[str, dict[str, Any]]
+    version: str | None = None
+    rows: tuple[HolderRow, ...] = ()
+    # The L# chunks' stored bytes, by key: compared as stored, not as re-encoded.
+    chunks: dict[str, bytes] = field(default_factory=dict)
     content_hash: str | None = None
 
-    def rows(self) -> dict[str, HolderRow]:
-        """The registered holders' rows (from their H# items), by qualification number."""
-        found: dict[str, HolderRow] = {}
-        for key, attributes in self.items.items():
-            if key.startswith(_HOLDER):
-                item = RegistrationModel.from_raw_data(attributes)
-                found[key[len(_HOLDER) :]] = _row_of_holder_item(item)
-        return found
+    def by_number(self) -> dict[str, HolderRow]:
+        return {row.qualification_number: row for row in self.rows}
 
 
 def stored_list(organisation_id: str) -> StoredList:
-    """Every item of the organisation's partition (consistent: what the last import left)."""
-    items: dict[str, dict[str, Any]] = {}
-    content_hash: str | None = None
-    for item in RegistrationModel.query(organisation_id, consistent_read=True):
-        if item.entry_key == _VERSION:
-            content_hash = item.content_hash
-        else:
-            items[item.entry_key] = item.serialize()
-    return StoredList(items=items, content_hash=content_hash)
+    """The organisation's list as the last import left it (consistent reads)."""
+    try:
+        item = RegistrationModel.get(organisation_id, _VERSION, consistent_read=True)
+    except DoesNotExist:
+        return StoredList()
+    prefix = _LIST if item.chunks is None else f"{_LIST}{item.version}#"
+    chunks = {
+        chunk.entry_key: chunk.rows or b""
+        for chunk in RegistrationModel.query(
+            organisation_id,
+            RegistrationModel.entry_key.startswith(prefix),
+            consistent_read=True,
+        )
+    }
+    rows = tuple(
+        row for key in sorted(chunks) for row in _decoder().decode(zlib.decompress(chunks[key]))
+    )
+    return StoredList(item.version, rows, chunks, item.content_hash)
 
 
 def update_rows(
     organisation_id: str, rows: Iterable[HolderRow], stored: StoredList, *, content_hash: str
 ) -> int:
-    """Make `rows` the organisation's list, writing only the items that differ from `stored`
-    and deleting those no longer needed; the version changes only when something did, so
-    warm containers keep their cached lists. Readers switch at once and only to a complete
-    list (see `rows_of_organisation`). Returns the items written."""
+    """Make `rows` the organisation's list, writing only the H# and X# items that differ from
+    those `stored` made and deleting those no longer needed; the list's chunks and version
+    change only when the list did, so warm containers keep their cached lists. Readers switch
+    at once and only to a complete list (see `rows_of_organisation`). Returns the items
+    written."""
     version = secrets.token_hex(8)
     items, chunks = _items_of(organisation_id, rows, version)
-    changed = [item for item in items if stored.items.get(item.entry_key) != item.serialize()]
-    old_chunks = [stored.items[k] for k in sorted(stored.items) if k.startswith(_LIST)]
-    same_list = [c.get("rows") for c in old_chunks] == [c.serialize().get("rows") for c in chunks]
+    before, _ = _items_of(organisation_id, stored.rows, stored.version or "")
+    was = {item.entry_key: item.serialize() for item in before}
+    changed = [item for item in items if was.get(item.entry_key) != item.serialize()]
     keep = {item.entry_key for item in items}
-    stale = [key for key in stored.items if key not in keep and not key.startswith(_LIST)]
-    if not changed and not stale and same_list:
+    stale = [key for key in was if key not in keep]
+    same_list = [stored.chunks[k] for k in sorted(stored.chunks)] == [c.rows for c in chunks]
+    if not changed and not stale and same_list and stored.version is not None:
         if stored.content_hash != content_hash:
             # The same list under a hash of another import format: keep the version (and the
             # containers' cached lists), but note the hash.
@@ -329,15 +338,19 @@ def update_rows(
             )
             return 1
         return 0
-    stale += [key for key in stored.items if key.startswith(_LIST)]
+    stale += sorted(stored.chunks)
     _switch(organisation_id, changed, chunks, version, stale, content_hash)
     return len(changed) + len(chunks) + len(stale) + 1
 
 
 def remove_list(organisation_id: str, stored: StoredList) -> int:
     """Drop the organisation's list: the version first, so readers see an empty list at once."""
+    if stored.version is None:
+        return 0
     RegistrationModel(organisation_id, _VERSION).delete()
+    items, _ = _items_of(organisation_id, stored.rows, stored.version)
+    keys = [item.entry_key for item in items] + sorted(stored.chunks)
     with RegistrationModel.batch_write() as batch:
-        for key in stored.items:
+        for key in keys:
             batch.delete(RegistrationModel(organisation_id, key))
-    return len(stored.items) + 1
+    return len(keys) + 1

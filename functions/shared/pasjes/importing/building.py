@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from pasjes.domain import (
@@ -214,11 +214,16 @@ def _registrations(
     return registrations
 
 
-def rows_for(dataset: Dataset) -> dict[str, list[HolderRow]]:
-    """Each organisation's list rows (every organisation, even one without holders)."""
+def rows_for(dataset: Dataset, only: Collection[str] | None = None) -> dict[str, list[HolderRow]]:
+    """Each organisation's list rows (every organisation, even one without holders; with
+    `only`, those organisations')."""
     holders = {h.qualification_number: h for h in dataset.holders}
-    rows: dict[str, list[HolderRow]] = {o.id: [] for o in dataset.organisations}
+    rows: dict[str, list[HolderRow]] = {
+        o.id: [] for o in dataset.organisations if only is None or o.id in only
+    }
     for registration in dataset.registrations:
+        if registration.organisation_id not in rows:
+            continue
         holder = holders[registration.qualification_number]
         rows[registration.organisation_id].append(
             HolderRow.of(holder, registration.external_number)

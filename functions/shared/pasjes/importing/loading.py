@@ -60,7 +60,7 @@ def load(
         written += registrations.update_rows(
             organisation_id,
             target.rows[organisation_id],
-            stored_lists.get(organisation_id, StoredList(items={})),
+            stored_lists.get(organisation_id, StoredList()),
             content_hash=target.digests[organisation_id].rows_hash,
         )
     by_id: dict[str, Organisation] = dict(target.organisations)
@@ -74,7 +74,7 @@ def load(
 
     for organisation_id in plan.organisations_removed:
         written += registrations.remove_list(
-            organisation_id, stored_lists.get(organisation_id, StoredList(items={}))
+            organisation_id, stored_lists.get(organisation_id, StoredList())
         )
     # Access ends here: every call checks the caller's memberships.
     written += contacts.write_memberships((), plan.memberships_ended)

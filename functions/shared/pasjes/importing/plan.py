@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pasjes.dal.imports import OrganisationDigest
 from pasjes.domain import Holder, HolderRow, Organisation
@@ -29,36 +29,48 @@ class Target:
     holders: dict[str, Holder]
     holder_hashes: dict[str, str]
     organisations: dict[str, Organisation]  # with their exam types
-    rows: dict[str, list[HolderRow]]  # by organisation, in qualification-number order
+    # By organisation, in qualification-number order: only of the organisations whose lists
+    # are written (see `with_rows`), as making a row costs more than all else.
+    rows: dict[str, list[HolderRow]]
     contacts: dict[str, list[str]]  # organisation -> its contact persons' emails, as given
     digests: dict[str, OrganisationDigest]
 
 
 def target_of(dataset: Dataset) -> Target:
-    rows = rows_for(dataset)
     organisations = {o.id: o for o in organisations_for(dataset)}
     contacts: dict[str, list[str]] = {o: [] for o in organisations}
     for email, organisation_ids in dataset.memberships.items():
         for organisation_id in organisation_ids:
             contacts[organisation_id].append(email)
+    hashes = {h.qualification_number: holder_hash(h) for h in dataset.holders}
+    registered: dict[str, list[tuple[str, str, str | None]]] = {o: [] for o in organisations}
+    for r in dataset.registrations:
+        registered[r.organisation_id].append(
+            (r.qualification_number, hashes[r.qualification_number], r.external_number)
+        )
     digests = {
         o.id: OrganisationDigest(
             item_hash=organisation_hash(o),
-            rows_hash=rows_hash(rows[o.id]),
+            rows_hash=rows_hash(sorted(registered[o.id])),
             contacts_hash=contacts_hash(o, contacts[o.id]),
-            holders=len(rows[o.id]),
+            holders=len(registered[o.id]),
             contacts=tuple(sorted({e.casefold() for e in contacts[o.id]})),
         )
         for o in organisations.values()
     }
     return Target(
         holders={h.qualification_number: h for h in dataset.holders},
-        holder_hashes={h.qualification_number: holder_hash(h) for h in dataset.holders},
+        holder_hashes=hashes,
         organisations=organisations,
-        rows=rows,
+        rows={},
         contacts=contacts,
         digests=digests,
     )
+
+
+def with_rows(target: Target, dataset: Dataset, reading: ToRead) -> Target:
+    """The target with the rows of the organisations whose lists are compared."""
+    return replace(target, rows=rows_for(dataset, only=reading.lists - reading.removed))
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import hashlib
 import io
 import json
 import zipfile
@@ -54,14 +55,45 @@ def parse_json(path: Path | str) -> Dataset:
     return build(tables, errors)
 
 
+def unpacked(payload: bytes) -> bytes:
+    """The export without its gzip wrapping, if it has one."""
+    if payload[:2] != _GZIP:
+        return payload
+    try:
+        return gzip.decompress(payload)
+    except (OSError, EOFError) as error:
+        raise DatasetError([f"export: not a readable gzip file ({error})"]) from None
+
+
+def fingerprint(payload: bytes) -> tuple[Manifest, str] | None:
+    """A ZIP export's manifest and a hash of its five files as they are (not of the manifest):
+    an export the same as the last loaded but for its id and time is known by it without
+    reading a row. None for the JSON form, or when the manifest is not right (then
+    `parse_export` says what is wrong)."""
+    payload = unpacked(payload)
+    if payload[:4] != _ZIP:
+        return None
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(payload))
+    except zipfile.BadZipFile:
+        return None
+    members = _members(archive)
+    manifest = _zip_manifest(archive, members, [])
+    if manifest is None:
+        return None
+    digest = hashlib.sha256()
+    for table in FIELDS:
+        info = members.get(f"{table}.csv")
+        data = archive.read(info) if info is not None else b""
+        digest.update(f"{table}:{len(data)}:".encode())
+        digest.update(data)
+    return manifest, digest.hexdigest()
+
+
 def parse_export(payload: bytes) -> tuple[Manifest, Dataset]:
     """An export object's manifest and dataset. DatasetError lists every problem, the
     manifest's included (as `manifest.json: ...`)."""
-    if payload[:2] == _GZIP:
-        try:
-            payload = gzip.decompress(payload)
-        except (OSError, EOFError) as error:
-            raise DatasetError([f"export: not a readable gzip file ({error})"]) from None
+    payload = unpacked(payload)
     errors: list[str] = []
     manifest: Manifest | None = None
     if payload[:4] == _ZIP:

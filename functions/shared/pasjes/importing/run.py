@@ -13,8 +13,8 @@ from pasjes.importing.directory import Directory
 from pasjes.importing.loading import load
 from pasjes.importing.manifest import Manifest
 from pasjes.importing.model import Dataset, DatasetError
-from pasjes.importing.plan import Loaded, plan, scope_errors, target_of, to_read
-from pasjes.importing.reading import parse_export
+from pasjes.importing.plan import Loaded, plan, scope_errors, target_of, to_read, with_rows
+from pasjes.importing.reading import fingerprint, parse_export, unpacked
 from pasjes.importing.report import ImportReport, Outcome, zero_counts
 
 
@@ -37,7 +37,11 @@ def import_export(
     (the report says `failed` with the errors); raises ImportBusy while another import runs."""
     started = time.monotonic()
     try:
-        manifest, dataset = parse_export(payload)
+        payload = unpacked(payload)
+        known = fingerprint(payload)
+        if known is None:
+            manifest, dataset = parse_export(payload)
+            return import_dataset(dataset, manifest, dry_run=dry_run, directory=directory, now=now)
     except DatasetError as error:
         return ImportReport(
             outcome="failed",
@@ -48,7 +52,16 @@ def import_export(
             errors=tuple(error.errors),
             duration_ms=int((time.monotonic() - started) * 1000),
         )
-    return import_dataset(dataset, manifest, dry_run=dry_run, directory=directory, now=now)
+    manifest, files = known
+    return _import(
+        lambda: parse_export(payload)[1],
+        manifest,
+        dry_run=dry_run,
+        directory=directory,
+        now=now,
+        keep_order=True,
+        files=files,
+    )
 
 
 def import_dataset(
@@ -63,6 +76,27 @@ def import_dataset(
     """Import a checked dataset under its manifest: see `import_export`. `keep_order=False`
     (the operator loading a dataset by hand): neither checked against nor recorded as the last
     export loaded."""
+    return _import(
+        lambda: dataset,
+        manifest,
+        dry_run=dry_run,
+        directory=directory,
+        now=now,
+        keep_order=keep_order,
+        files=None,
+    )
+
+
+def _import(
+    read: Callable[[], Dataset],
+    manifest: Manifest,
+    *,
+    dry_run: bool,
+    directory: Directory,
+    now: Callable[[], datetime],
+    keep_order: bool,
+    files: str | None,
+) -> ImportReport:
     started = time.monotonic()
     exported_at = imports.stamp(manifest.exported_at)
 
@@ -100,6 +134,15 @@ def import_dataset(
         )
     elif last.export_id == manifest.export_id and not dry_run:
         return report("unchanged")
+    if keep_order and files is not None and files == last.fingerprint:
+        # The files of the last export loaded, under a new id: nothing to read or write.
+        if not dry_run:
+            _record_only(manifest, exported_at, now, files)
+        return report("dry-run" if dry_run else "unchanged")
+    try:
+        dataset = read()
+    except DatasetError as error:
+        return report("failed", error.errors)
 
     target = target_of(dataset)
     errors = scope_errors(manifest, target)
@@ -107,6 +150,7 @@ def import_dataset(
         return report("failed", errors)
     loaded = Loaded(holder_hashes=imports.holder_hashes(), digests=imports.organisation_digests())
     reading = to_read(manifest, target, loaded)
+    target = with_rows(target, dataset, reading)
     stored_lists = {o: registrations.stored_list(o) for o in sorted(reading.lists)}
     contact_subs = {o: contacts.contact_subs(o) for o in sorted(reading.contacts)}
     changed = [
@@ -118,7 +162,7 @@ def import_dataset(
         target,
         loaded,
         reading,
-        stored_rows={o: stored.rows() for o, stored in stored_lists.items()},
+        stored_rows={o: stored.by_number() for o, stored in stored_lists.items()},
         contact_subs=contact_subs,
         users=users,
         old_holders=holders.get_holders(changed),
@@ -151,7 +195,7 @@ def import_dataset(
             directory=directory,
         )
         if keep_order:
-            imports.finish(manifest.export_id, exported_at, now())
+            imports.finish(manifest.export_id, exported_at, now(), files)
         else:
             imports.release(manifest.export_id)
     except BaseException:
@@ -165,3 +209,15 @@ def import_dataset(
         items_written=loading.items_written,
         invitations=loading.invitations,
     )
+
+
+def _record_only(
+    manifest: Manifest, exported_at: str, now: Callable[[], datetime], files: str
+) -> None:
+    try:
+        imports.claim(
+            manifest.export_id, exported_at, now(), lock_minutes=rules.IMPORT_LOCK_MINUTES
+        )
+    except imports.ImportRunning:
+        raise ImportBusy(f"another import is running; export {manifest.export_id} waits") from None
+    imports.finish(manifest.export_id, exported_at, now(), files)

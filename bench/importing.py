@@ -1,0 +1,319 @@
+"""What an import of the national registry costs: items written, our CPU time, peak memory.
+
+    .venv/bin/python -m bench.importing [--holders 250000] [--organisations 3000] \
+        [--largest 10000] [--contacts 5000] [--changed 0.01]
+
+Generates a registry export (ZIP with manifest, as the registry drops it) of `--holders` holders
+with about 2.4 qualifications each at `--organisations` organisations (the largest has
+`--largest` holders; about 5% of holders are registered at a second one) and `--contacts`
+contact persons, then imports, each in a fresh process against moto's server in a process of
+its own (so moto's work is not counted):
+
+1. the export, into empty tables (the first import);
+2. the same content under a new exportId (what a daily export of an unchanged registry costs);
+3. the same with `--changed` of the holders changed (a name, an expiry date, a withdrawal).
+
+For each: the outcome, items written, DynamoDB write and read request units (estimated from the
+items' sizes, as DynamoDB bills them: a write unit per 1 KB of item, a consistent read unit per
+4 KB read), our process's CPU time for the import (reading and checking the export included),
+and its peak RSS. The contact persons exist in the directory already (an in-memory one): the
+first import's 5,000 invitations are Cognito calls, not table writes, and are left out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bench.search import start_moto
+from tests.stack.harness import free_port
+
+# On-demand list prices, us-east-1, per million request units (since November 2024).
+WRITE_PRICE = 0.625
+READ_PRICE = 0.125
+
+FIRST_NAMES = [
+    "Anna",
+    "Bram",
+    "Chantal",
+    "Daan",
+    "Eva",
+    "Fatima",
+    "Gijs",
+    "Hanna",
+    "Ivo",
+    "Jasmijn",
+]
+SURNAMES = ["Jansen", "de Vries", "van den Berg", "Bakker", "Visser", "Smit", "Meijer", "de Boer"]
+QUALIFICATIONS = [
+    ("BHV", "Bedrijfshulpverlener", "Diploma", "BHV", "Bedrijfshulpverlening"),
+    ("BHVH", "BHV Herhaling", "Certificaat", "BHV", "Bedrijfshulpverlening"),
+    ("EHBO", "Eerste Hulp", "Diploma", "EH", "Eerste Hulp"),
+    ("EHK", "Eerste Hulp aan Kinderen", "Certificaat", "EH", "Eerste Hulp"),
+    ("AED", "Reanimatie en AED", "Certificaat", "EH", "Eerste Hulp"),
+    ("LH", "Levensreddend handelen", "Diploma", "LH", "Levensreddend handelen"),
+]
+
+
+def generate(args: argparse.Namespace, folder: Path) -> dict[str, Path]:
+    """Three exports in `folder`: first, same (new exportId), changed."""
+    from infra.ops.dataset import Dataset, export_bytes
+    from pasjes.domain import (
+        Holder,
+        Organisation,
+        Qualification,
+        QualificationType,
+        Registration,
+    )
+    from pasjes.importing import Manifest
+
+    rng = random.Random(13)
+    organisations = tuple(
+        Organisation(f"org-{i:05d}", f"Opleidingsinstituut {i}") for i in range(args.organisations)
+    )
+    # Sizes: the largest, then a long tail, summing to about 1.05 registrations per holder.
+    rest = max(0, int(args.holders * 1.05) - args.largest)
+    weights = [1 / (i + 5) ** 0.9 for i in range(1, args.organisations)]
+    scale = rest / sum(weights)
+    sizes = [args.largest] + [max(5, int(w * scale)) for w in weights]
+    holders: list[Holder] = []
+    today = date(2026, 5, 1)
+    for i in range(args.holders):
+        count = rng.choices([1, 2, 3, 4], weights=[25, 30, 25, 20])[0]  # about 2.4
+        chosen = rng.sample(QUALIFICATIONS, count)
+        exam = today - timedelta(days=rng.randrange(3 * 365))
+        qualifications = tuple(
+            Qualification(
+                code=code,
+                name=name,
+                type=QualificationType(kind),
+                exam_type=exam_type,
+                # One exam session awards a holder's qualifications; about 12 sit each session.
+                exam_number=f"EX{i // 12:06d}",
+                exam_date=exam,
+                expiry_date=exam + timedelta(days=2 * 365),
+                withdrawn_on=today if rng.random() < 0.005 else None,
+            )
+            for code, name, kind, exam_type, _ in chosen
+        )
+        first, surname = rng.choice(FIRST_NAMES), rng.choice(SURNAMES)
+        holders.append(
+            Holder(
+                qualification_number=f"{10_000_000 + i:08d}",
+                name=f"{first[0]}. {surname}",
+                birth_date=date(1960, 1, 1) + timedelta(days=rng.randrange(16_000)),
+                qualifications=qualifications,
+            )
+        )
+    registrations: list[Registration] = []
+    numbers = [h.qualification_number for h in holders]
+    position = 0
+    for organisation, size in zip(organisations, sizes, strict=True):
+        taken = [numbers[(position + k) % len(numbers)] for k in range(min(size, len(numbers)))]
+        position += size
+        registrations += [
+            Registration(organisation.id, n, f"K{n}" if rng.random() < 0.3 else None)
+            for n in dict.fromkeys(taken)
+        ]
+    memberships: dict[str, tuple[str, ...]] = {}
+    for i in range(args.contacts):
+        organisation = organisations[i % len(organisations)]
+        extra = (rng.choice(organisations).id,) if rng.random() < 0.1 else ()
+        memberships[f"contact{i}@instituut.example"] = tuple(
+            dict.fromkeys((organisation.id, *extra))
+        )
+    dataset = Dataset(
+        organisations=organisations,
+        memberships=memberships,
+        holders=tuple(holders),
+        registrations=tuple(registrations),
+    )
+    at = datetime(2026, 5, 1, 5, 0, tzinfo=UTC)
+    changed = list(holders)
+    for index in rng.sample(range(len(changed)), int(len(changed) * args.changed)):
+        old = changed[index]
+        first_q = old.qualifications[0]
+        kind = index % 3
+        if kind == 0:
+            changed[index] = replace(old, name=old.name + " Jr")
+        else:
+            new_q = (
+                replace(first_q, expiry_date=(first_q.expiry_date or today) + timedelta(days=730))
+                if kind == 1
+                else replace(first_q, withdrawn_on=today)
+            )
+            changed[index] = replace(old, qualifications=(new_q, *old.qualifications[1:]))
+    exports = {
+        "first": (dataset, Manifest("national-1", at, "full")),
+        "same": (dataset, Manifest("national-2", at + timedelta(days=1), "full")),
+        "changed": (
+            replace(dataset, holders=tuple(changed)),
+            Manifest("national-3", at + timedelta(days=2), "full"),
+        ),
+    }
+    paths: dict[str, Path] = {}
+    for name, (data, manifest) in exports.items():
+        paths[name] = folder / f"{name}.zip"
+        paths[name].write_bytes(export_bytes(data, manifest))
+    (folder / "contacts.json").write_text(json.dumps(sorted(memberships)))
+    return paths
+
+
+class Units:
+    """Items written and request units, counted from the calls botocore makes."""
+
+    def __init__(self) -> None:
+        self.items = 0
+        self.write_units = 0
+        self.read_units = 0.0
+        self.seconds = 0.0
+
+    def count(self, operation: str, params: dict[str, Any], response: dict[str, Any]) -> None:
+        if operation == "BatchWriteItem":
+            for requests in params.get("RequestItems", {}).values():
+                for request in requests:
+                    item = request.get("PutRequest", {}).get("Item")
+                    self.items += 1
+                    self.write_units += _kb(item) if item else 1
+        elif operation in ("PutItem", "UpdateItem", "DeleteItem"):
+            self.items += 1
+            self.write_units += _kb(params.get("Item")) if "Item" in params else 1
+        elif operation in ("Query", "GetItem", "BatchGetItem"):
+            found = response.get("Items") or ([response["Item"]] if "Item" in response else [])
+            for table in response.get("Responses", {}).values():
+                found += table
+            size = sum(len(json.dumps(i, default=str)) for i in found)
+            self.read_units += max(1, math.ceil(size / 4096))
+
+
+def _kb(item: dict[str, Any] | None) -> int:
+    # JSON of the typed attributes overstates the billed size a little: an upper bound.
+    return max(1, math.ceil(len(json.dumps(item, default=str)) / 1024)) if item else 1
+
+
+def run_one(path: Path, contacts: Path) -> dict[str, Any]:
+    """One import in this process (fresh): the figures as a dict."""
+    from botocore.client import BaseClient
+
+    from pasjes.importing import DirectoryUser, StaticDirectory, import_export
+
+    units = Units()
+    make_api_call = BaseClient._make_api_call  # type: ignore[attr-defined]
+
+    def counted(self: BaseClient, operation: str, params: dict[str, Any]) -> Any:
+        response = make_api_call(self, operation, params)
+        started = time.process_time()
+        units.count(operation, params, response)
+        units.seconds += time.process_time() - started
+        return response
+
+    BaseClient._make_api_call = counted  # type: ignore[attr-defined]
+    emails = json.loads(contacts.read_text())
+    directory = StaticDirectory(
+        {e: DirectoryUser(username=e, sub=f"sub-{e}", enabled=True, managed=False) for e in emails}
+    )
+    payload = path.read_bytes()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started, wall = time.process_time(), time.monotonic()
+    if profile := os.environ.get("BENCH_PROFILE"):
+        import cProfile
+
+        with cProfile.Profile() as profiler:
+            report = import_export(payload, directory=directory)
+        profiler.dump_stats(profile)
+    else:
+        report = import_export(payload, directory=directory)
+    cpu = time.process_time() - started - units.seconds
+    return {
+        "outcome": report.outcome,
+        "errors": list(report.errors[:3]),
+        "itemsWritten": report.items_written,
+        "itemsCounted": units.items,
+        "writeUnits": units.write_units,
+        "readUnits": round(units.read_units),
+        "cpuSeconds": round(cpu, 1),
+        "wallSeconds": round(time.monotonic() - wall, 1),
+        "peakRssMb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "rssBeforeMb": round(before / 1024),
+        "counts": {k: v for k, v in report.counts.items() if v},
+    }
+
+
+def _environment(moto_url: str) -> None:
+    from infra.local.environment import configure_environment, template_environment
+    from infra.local.gateway.template import SamTemplate
+
+    configure_environment(moto_url, template_environment(SamTemplate.load()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--holders", type=int, default=250_000)
+    parser.add_argument("--organisations", type=int, default=3_000)
+    parser.add_argument("--largest", type=int, default=10_000)
+    parser.add_argument("--contacts", type=int, default=5_000)
+    parser.add_argument("--changed", type=float, default=0.01)
+    parser.add_argument("--run", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--moto-url", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.run:
+        _environment(args.moto_url)
+        print(json.dumps(run_one(args.run, args.run.parent / "contacts.json")))
+        return 0
+
+    out = sys.stdout
+    with tempfile.TemporaryDirectory(prefix="bench-importing-") as temporary:
+        folder = Path(temporary)
+        started = time.monotonic()
+        paths = generate(args, folder)
+        sizes = ", ".join(f"{k} {p.stat().st_size / 1e6:.1f} MB" for k, p in paths.items())
+        out.write(f"Generated the exports in {time.monotonic() - started:.0f} s ({sizes}).\n")
+        port = free_port()
+        server = start_moto(port)
+        moto_url = f"http://127.0.0.1:{port}"
+        try:
+            _environment(moto_url)
+            from infra.tables import create_tables
+
+            create_tables()
+            results: dict[str, dict[str, Any]] = {}
+            for name, path in paths.items():
+                command = [sys.executable, "-m", "bench.importing", "--run", str(path)]
+                command += ["--moto-url", moto_url]
+                done = subprocess.run(  # noqa: S603 (our own interpreter and arguments)
+                    command, capture_output=True, text=True, check=True, env=os.environ.copy()
+                )
+                results[name] = json.loads(done.stdout.strip().splitlines()[-1])
+                out.write(f"{name}: {json.dumps(results[name])}\n")
+                out.flush()
+        finally:
+            server.terminate()
+    first = results["first"]["itemsWritten"] or 1
+    out.write(
+        "\n| import | outcome | items written | % of first | write units | read units "
+        "| CPU s | peak RSS MB | cost $ |\n|---|---|---|---|---|---|---|---|---|\n"
+    )
+    for name, r in results.items():
+        cost = r["writeUnits"] / 1e6 * WRITE_PRICE + r["readUnits"] / 1e6 * READ_PRICE
+        out.write(
+            f"| {name} | {r['outcome']} | {r['itemsWritten']:,} | "
+            f"{100 * r['itemsWritten'] / first:.2f}% | {r['writeUnits']:,} | {r['readUnits']:,} | "
+            f"{r['cpuSeconds']} | {r['peakRssMb']} | {cost:.4f} |\n"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
