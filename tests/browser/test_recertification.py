@@ -106,3 +106,33 @@ def test_exporteer_downloads_the_list_as_csv_and_as_excel(
     assert [row[0] for row in cells] == [row[0] for row in rows]
     assert all(isinstance(row[2], datetime) for row in cells[1:])
     expect(page.get_by_text(f"Geëxporteerd: {xlsx_path.name}")).to_be_visible()
+
+
+def test_instellingen_turns_the_monthly_overview_off_and_on_and_keeps_it(
+    page: Page, base_url: str
+) -> None:
+    open_search(page, base_url)
+    page.get_by_role("banner").get_by_role("link", name="Instellingen").click()
+
+    expect(page.get_by_role("heading", name="Instellingen", level=1)).to_be_visible()
+    assert page.url.endswith("/instellingen")
+    box = page.get_by_role("checkbox", name="Maandelijks overzicht per e-mail")
+    expect(box).to_be_enabled()
+    expect(box).to_be_checked()
+    box.uncheck()
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_role("status").filter(has_text="Opgeslagen")).to_contain_text(
+        "geen maandelijks overzicht meer"
+    )
+    screenshot(page, "portal-instellingen")
+
+    # Kept on the server: the link in every mail opens the same setting.
+    page.goto(base_url + "/instellingen")
+    box = page.get_by_role("checkbox", name="Maandelijks overzicht per e-mail")
+    expect(box).to_be_enabled()
+    expect(box).not_to_be_checked()
+    box.check()
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_role("status").filter(has_text="Opgeslagen")).to_contain_text(
+        "je ontvangt het maandelijkse overzicht"
+    )

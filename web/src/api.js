@@ -197,6 +197,8 @@ export function createApi(config) {
     submit: (body, idempotencyKey = crypto.randomUUID(), options = {}) =>
       call("POST", "/requests", { ...options, body, headers: { "Idempotency-Key": idempotencyKey } }),
     requests: (options) => call("GET", "/requests", options),
+    settings: (options) => call("GET", "/settings", options),
+    saveSettings: (body, options = {}) => call("PUT", "/settings", { ...options, body }),
     request: (id, options) => call("GET", `/requests/${encodeURIComponent(id)}`, options),
     download: (id, options) => call("GET", `/requests/${encodeURIComponent(id)}/download`, options),
   };

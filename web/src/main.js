@@ -23,6 +23,7 @@ const account = document.getElementById("account");
 const accountEmail = document.getElementById("account-email");
 const mfaButton = document.getElementById("mfa-button");
 const signOutButton = document.getElementById("sign-out-button");
+const settingsLink = document.getElementById("settings-link");
 
 let config = null;
 let view = "loading"; // "signIn" | "portal" | "mfa" | "verify"
@@ -95,6 +96,16 @@ async function showVerify(encodedCode) {
   const { mountVerify } = await import("./verify.js");
   unmount = mountVerify(main, { config, code });
 }
+
+// "Instellingen" in the header: within the portal a step in its history (the portal follows
+// popstate), elsewhere (two-step verification) an ordinary link.
+settingsLink.addEventListener("click", (event) => {
+  if (view !== "portal" || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  event.preventDefault();
+  if (location.pathname !== "/instellingen") history.pushState(null, "", "/instellingen");
+  window.dispatchEvent(new PopStateEvent("popstate"));
+  main.querySelector("h1")?.focus();
+});
 
 async function loadConfig() {
   const response = await fetch("/config.json", { cache: "no-store" });

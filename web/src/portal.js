@@ -6,11 +6,16 @@ import { createApi } from "./api.js";
 import { el } from "./dom.js";
 import { mountRequests } from "./requests.js";
 import { mountSearch } from "./search.js";
+import { mountSettings } from "./settings.js";
 
 const REQUESTS_PATH = "/verzoeken";
+// Reached from the header's "Instellingen" (and from every monthly overview mail).
+const SETTINGS_PATH = "/instellingen";
+const TITLES = { "/": "Download certificaten", [REQUESTS_PATH]: "Ingestuurde verzoeken", [SETTINGS_PATH]: "Instellingen" };
 
 function routeOf(pathname) {
-  return pathname.replace(/\/+$/, "") === REQUESTS_PATH ? REQUESTS_PATH : "/";
+  const path = pathname.replace(/\/+$/, "");
+  return path === REQUESTS_PATH || path === SETTINGS_PATH ? path : "/";
 }
 
 export function mountPortal(main, { config }) {
@@ -58,9 +63,11 @@ export function mountPortal(main, { config }) {
     };
     const view = route === REQUESTS_PATH
       ? mountRequests(content, { ...context, submitted })
-      : mountSearch(content, context);
+      : route === SETTINGS_PATH
+        ? mountSettings(content, context)
+        : mountSearch(content, context);
     current = { route, view };
-    document.title = `${route === REQUESTS_PATH ? "Ingestuurde verzoeken" : "Download certificaten"} - Pasjesportaal`;
+    document.title = `${TITLES[route]} - Pasjesportaal`;
     if (focus) view.heading.focus();
   }
 
