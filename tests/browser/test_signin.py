@@ -320,6 +320,8 @@ def test_the_first_sign_in_links_an_authenticator_app_and_later_ones_ask_its_cod
     sign_in_form(page, email, NEW_PASSWORD)
     expect(page.get_by_role("heading", name="Tweestapsverificatie", exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="Uitloggen")).to_be_hidden()
+    # Who to ask when the phone is lost (the operator's reset, README).
+    expect(page.get_by_text("Telefoon kwijt")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "signin-totp")
 

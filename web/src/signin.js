@@ -127,6 +127,10 @@ export function mountSignIn(main, { config, onSignedIn, message, email }) {
       heading("Tweestapsverificatie"),
       el("p", { text: "Open je authenticator-app en vul de code in die de app nu laat zien." }),
       form,
+      el("p", {
+        class: "hint",
+        text: "Telefoon kwijt, of een nieuwe telefoon zonder de app? Vraag Het Oranje Kruis je tweestapsverificatie opnieuw in te stellen. Daarna koppel je bij het inloggen een nieuwe app.",
+      }),
       el("p", {}, linkButton("Terug naar inloggen", () => signInScreen({ email: typedEmail }))),
     );
     onSubmit(form, async () => {
