@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
-from datetime import date
+import zipfile
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,7 @@ from infra.ops.dataset import (
     DatasetError,
     organisations_for,
     parse,
+    parse_export,
     parse_folder,
     rows_for,
     write_folder,
@@ -425,3 +429,113 @@ def test_withdrawals_survive_writing_and_reading_csv_and_json(tmp_path: Path) ->
 
     assert parse_folder(tmp_path / "out") == dataset
     assert parse(tmp_path / "out.json") == dataset
+
+
+MANIFEST = {"exportId": "reg-2026-05-01", "exportedAt": "2026-05-01T05:00:00Z", "scope": "full"}
+
+
+def zipped(files: dict[str, str], manifest: object = MANIFEST, folder: str = "") -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        if manifest is not None:
+            archive.writestr(f"{folder}manifest.json", json.dumps(manifest))
+        for table, text in files.items():
+            archive.writestr(f"{folder}{table}.csv", text)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("folder", ["", "export-2026-05-01/"])
+def test_an_export_zip_gives_its_manifest_and_dataset(folder: str) -> None:
+    manifest, dataset = parse_export(zipped(VALID, folder=folder))
+
+    assert (manifest.export_id, manifest.scope, manifest.allow_large_removal) == (
+        "reg-2026-05-01",
+        "full",
+        False,
+    )
+    assert manifest.exported_at == datetime(2026, 5, 1, 5, 0, tzinfo=UTC)
+    assert len(dataset.holders) == 3
+
+
+def test_a_gzipped_export_and_the_json_form_hold_the_same(tmp_path: Path) -> None:
+    _, from_zip = parse_export(gzip.compress(zipped(VALID)))
+    write_json(from_zip, tmp_path / "data.json")
+    document = json.loads((tmp_path / "data.json").read_text(encoding="utf-8"))
+    document["manifest"] = MANIFEST | {"scope": "partial", "organisations": ["keira-bhv"]}
+
+    manifest, from_json = parse_export(gzip.compress(json.dumps(document).encode()))
+
+    assert from_json == from_zip
+    assert (manifest.scope, manifest.organisations) == ("partial", ("keira-bhv",))
+
+
+@pytest.mark.parametrize(
+    ("manifest", "error"),
+    [
+        (None, "manifest.json: file not found in the export"),
+        (MANIFEST | {"exportedAt": "2026-05-01T07:00:00"}, "exportedAt must be an ISO 8601"),
+        (MANIFEST | {"exportedAt": "2026-05-01T07:00:00+02:00"}, "exportedAt must be"),
+        (MANIFEST | {"scope": "some"}, "manifest.json: scope must be 'full' or 'partial'"),
+        (MANIFEST | {"scope": "partial"}, "lists the organisations it covers"),
+        (MANIFEST | {"exportId": ""}, "manifest.json: exportId must be a non-empty string"),
+        (MANIFEST | {"allowLargeRemoval": "yes"}, "allowLargeRemoval must be true or false"),
+        (MANIFEST | {"extra": 1}, "manifest.json: unknown field 'extra'"),
+    ],
+)
+def test_a_wrong_manifest_is_reported(manifest: object, error: str) -> None:
+    with pytest.raises(DatasetError) as raised:
+        parse_export(zipped(VALID, manifest))
+
+    assert any(error in e for e in raised.value.errors)
+
+
+def test_a_bad_row_in_an_export_is_reported_by_file_and_line() -> None:
+    holders = VALID["holders"].replace("1992-06-18", "18-06-1992")
+
+    with pytest.raises(DatasetError) as raised:
+        parse_export(zipped(VALID | {"holders": holders}))
+
+    assert raised.value.errors[0] == (
+        "holders.csv:2: birthDate '18-06-1992' is not a date written YYYY-MM-DD"
+    )
+
+
+def test_a_missing_file_in_an_export_is_reported() -> None:
+    files = {k: v for k, v in VALID.items() if k != "registrations"}
+
+    with pytest.raises(DatasetError) as raised:
+        parse_export(zipped(files))
+
+    assert raised.value.errors == ["registrations.csv: file not found"]
+
+
+def test_holders_may_give_the_parts_of_their_name(tmp_path: Path) -> None:
+    holders = (
+        "qualificationNumber,name,birthDate,initials,prefix,surname\n"
+        "99600953,Dhr. TEST de Tester,1992-06-18,T.,de,Tester\n"
+        "12345678,Dhr. Şükrü Öztürk,1985-03-09,,,\n"
+        "23456789,Mevr. Zoë Nguyễn,1990-12-31,Z.,,Nguyễn\n"
+    )
+
+    dataset = parse_folder(write(tmp_path, holders=holders))
+
+    by_number = {h.qualification_number: h for h in dataset.holders}
+    assert (by_number["99600953"].initials, by_number["99600953"].prefix) == ("T.", "de")
+    assert by_number["99600953"].surname == "Tester"
+    assert (by_number["12345678"].initials, by_number["12345678"].surname) == (None, None)
+    assert by_number["23456789"].prefix is None
+
+
+def test_a_qualification_may_have_no_expiry_date(tmp_path: Path) -> None:
+    qualifications = VALID["qualifications"].replace("2023-01-10,2024-01-10,", "2023-01-10,,")
+
+    dataset = parse_folder(write(tmp_path, qualifications=qualifications))
+
+    bhv = next(
+        q
+        for h in dataset.holders
+        if h.qualification_number == "12345678"
+        for q in h.qualifications
+        if q.code == "BHV"
+    )
+    assert bhv.expiry_date is None
