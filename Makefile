@@ -10,10 +10,14 @@ STAMP := $(VENV)/.installed
 WEB_STAMP := web/node_modules/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test tools install web chromium lint typecheck cfn-lint static unit quick pytest browser build lock audit fuzz load openapi bench clean
+.PHONY: run overview test tools install web chromium lint typecheck cfn-lint static unit quick pytest browser build lock audit fuzz load openapi bench clean
 
 run: install web
 	$(PY) -m infra.local
+
+# With `make run` going: this month's overview mails now, written as files into mail/.
+overview: install
+	$(PY) -m infra.local.overview
 
 # `build`: the template must also build for the python3.13 runtime, as `sam deploy` needs.
 # The static checks run side by side (each one's output kept together); then the tiers, the

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 import boto3
 
-from infra.local import mailbox
+from infra.local import mailbox, overview
 from infra.local.environment import configure_environment, template_environment
 from infra.local.gateway.authorizer import CognitoTokenVerifier
 from infra.local.gateway.lambda_runtime import LocalFunction
@@ -178,6 +178,7 @@ def _run(stack: Stack, template: SamTemplate, args: argparse.Namespace, out: Out
     os.environ["VERIFICATION_SECRET_NAME"] = create_verification_keys(moto_url)
     os.environ["CURSOR_SECRET_NAME"] = create_cursor_secret(moto_url)
     os.environ["PUBLIC_ORIGIN"] = api_url
+    os.environ.update(overview.prepare_ses(moto_url, REGION))
     create_bucket(moto_url, template)
     exports_bucket = create_exports_bucket(moto_url)
 
@@ -236,6 +237,12 @@ def _run(stack: Stack, template: SamTemplate, args: argparse.Namespace, out: Out
         log=out.line,
     )
 
+    overview_spec = next(s for s in template.functions if s.logical_id == "OverviewFunction")
+    local_overview = overview.LocalOverview(
+        function=functions[overview_spec.logical_id], folder=overview.mail_dir(), region=REGION
+    )
+    stack.gateway_server.gateway.local_actions[overview.PATH] = local_overview.send_now
+
     names = {o.id: o.name for o in dataset.organisations}
     width = max(len(email) for email in demo_data.DEMO_USERS)
     out.line(report.summary())
@@ -254,6 +261,10 @@ def _run(stack: Stack, template: SamTemplate, args: argparse.Namespace, out: Out
     out.line(
         f"  Imports      {stack.imports.folder}  (drop NAME.zip to import it, "
         "dry-run/NAME.zip for a dry run)"
+    )
+    out.line(
+        f"  Mail         {local_overview.folder}  (make overview sends this month's overview "
+        "now; each mail a file here)"
     )
     out.line("Press Ctrl-C to stop.")
     stack.imports.start()

@@ -124,6 +124,8 @@ def start_stack(
         "PYTHONUNBUFFERED": "1",
         # Its own imports folder, not the project's imports/.
         "IMPORTS_DIR": str(log_dir / f"imports-{port}"),
+        # ...and its own mail folder (make overview), not the project's mail/.
+        "MAIL_DIR": str(log_dir / f"mail-{port}"),
     }
     with log.open("wb") as output:
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
@@ -233,4 +235,10 @@ class StackClient:
 
 
 def _json(raw: bytes) -> Any:
-    return json.loads(raw) if raw else None
+    """The decoded JSON body; a body that is no JSON (the export's CSV) as text."""
+    if not raw:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw.decode("utf-8", errors="replace")

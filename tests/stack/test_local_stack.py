@@ -71,6 +71,14 @@ ENDPOINTS: dict[tuple[str, str], Endpoint] = {
     ("GET", "/requests/{id}/download"): Endpoint(
         "GET", lambda rid: f"/requests/{rid}/download", colleague=404
     ),
+    ("GET", "/holders/export"): Endpoint(
+        "GET", lambda _: f"/holders/export?organisation={KEIRA}&format=csv&examNumber=EX45465"
+    ),
+    # One's own settings: everyone has them, whatever their organisations.
+    ("GET", "/settings"): Endpoint("GET", lambda _: "/settings", stranger=200),
+    ("PUT", "/settings"): Endpoint(
+        "PUT", lambda _: "/settings", body={"monthlyOverview": True}, stranger=200
+    ),
 }
 MATRIX = sorted(ENDPOINTS)
 

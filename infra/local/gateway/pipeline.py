@@ -42,6 +42,8 @@ class Gateway:
         self.client_config = dict(client_config)
         # Every path outside /api and /config.json: the web app, as CloudFront serves it.
         self.webapp = webapp
+        # Local-only actions (POST path -> the text it answers), e.g. the monthly overview now.
+        self.local_actions: dict[str, Callable[[], str]] = {}
         self._log = log or stderr
         self._clock = clock
 
@@ -60,6 +62,10 @@ class Gateway:
         path = urlsplit(request.target).path
         if path == "/config.json" and request.method in ("GET", "HEAD"):
             return json_response(HTTPStatus.OK, self.client_config), path
+        if path in self.local_actions and request.method == "POST":
+            text = self.local_actions[path]()
+            headers = [("Content-Type", "text/plain; charset=utf-8")]
+            return HttpResponse(status=HTTPStatus.OK, headers=headers, body=text.encode()), path
         if path != API_PREFIX and not path.startswith(API_PREFIX + "/"):
             answer = self.webapp.answer(request) if self.webapp else self._no_route()
             return answer, _page_route(path)
