@@ -80,7 +80,7 @@ export function mountSearch(container, { api, me, navigate, rememberSearchUrl })
   const total = el("p", { className: "results__total", role: "status", "aria-live": "polite" });
   const searchError = el("p", { className: "message message--error", role: "alert", hidden: true });
   const addAllButton = el("button", { type: "button", className: "button" }, "Voeg alle toe");
-  const addAllStatus = el("p", { className: "hint", role: "status", "aria-live": "polite" });
+  const addAllStatus = el("p", { className: "hint results__status", role: "status", "aria-live": "polite" });
   const exporter = createExport({ api, params: () => apiParams(state) });
   const table = createHoldersTable({
     selection,
@@ -109,10 +109,12 @@ export function mountSearch(container, { api, me, navigate, rememberSearchUrl })
       el(
         "div",
         { className: "results__actions" },
-        el("div", { className: "results__add-all" }, addAllButton, addAllStatus),
+        el("div", { className: "results__add-all" }, addAllButton),
         exporter.node,
       ),
     ),
+    // Under the bar, so that a long sentence does not push the buttons onto a second line.
+    addAllStatus,
     searchError,
     table.node,
   );
