@@ -347,6 +347,7 @@ def test_the_organisation_menu_fits_its_longest_name_and_is_remembered(
     expect(page.get_by_text("540 kwalificatiehouders", exact=True)).to_be_visible()
     # A visit without an organisation in the URL (a new tab, a sign-in tomorrow) opens the last one.
     page.get_by_role("button", name="Uitloggen").click()
+    expect(page.get_by_label("E-mailadres")).to_be_visible()  # signed out, tokens gone
     sign_in(page, base_url, CONTACT)
     expect(menu).to_have_value(KEIRA)
     expect(page.get_by_text("540 kwalificatiehouders", exact=True)).to_be_visible()
