@@ -187,6 +187,18 @@ def test_every_holder_row_action_is_in_view(sized_page: Page, base_url: str) -> 
     assert_no_horizontal_scroll(page)
     screenshot(page, f"portal-list-{width}")
 
+    # Under "Verloopt binnen" the Vervaldatum cells list qualifications: still all in view.
+    page.get_by_label("Verloopt binnen").select_option(label="12 maanden")
+    expect(holders_table(page).locator("ul").first).to_be_visible()
+    assert_table_fits(page, holders_table(page), "the holder table under Verloopt binnen")
+    assert_in_view(
+        page,
+        holder_rows(page).get_by_role("button"),
+        "the buttons under Verloopt binnen",
+        at_least=2,
+    )
+    assert_no_horizontal_scroll(page)
+
 
 def test_a_holders_details_stay_in_view(sized_page: Page, base_url: str) -> None:
     page = sized_page
