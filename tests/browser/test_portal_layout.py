@@ -142,6 +142,34 @@ def contrast(first: str, second: str) -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
+# --- sign-in -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", list(SIZES), ids=lambda width: f"{width}px")
+def test_the_sign_in_form_is_in_view(browser: Browser, base_url: str, width: int) -> None:
+    phone = width == PHONE_WIDTH
+    context = browser.new_context(
+        locale="nl-NL",
+        viewport={"width": width, "height": SIZES[width]},
+        is_mobile=phone,
+        has_touch=phone,
+    )
+    try:
+        page = context.new_page()
+        page.goto(base_url + "/")
+        form = page.get_by_role("main")
+        expect(form.get_by_role("button", name="Inloggen", exact=True)).to_be_visible()
+        assert_in_view(page, form.get_by_role("textbox"), "the sign-in fields", at_least=1)
+        assert_in_view(page, form.get_by_role("button"), "the sign-in buttons")
+        # The whole form on the first screen, "Inloggen" included.
+        button = form.get_by_role("button", name="Inloggen", exact=True).bounding_box()
+        assert button is not None
+        assert button["y"] + button["height"] <= SIZES[width], "Inloggen is below the first screen"
+        assert_no_horizontal_scroll(page)
+    finally:
+        context.close()
+
+
 # --- the holder list -----------------------------------------------------------------------------
 
 
