@@ -10,8 +10,9 @@ contact persons, then imports, each in a fresh process against moto's server in 
 its own (so moto's work is not counted):
 
 1. the export, into empty tables (the first import);
-2. the same content under a new exportId (what a daily export of an unchanged registry costs);
-3. the same with `--changed` of the holders changed (a name, an expiry date, a withdrawal).
+2. the same files under a new exportId (a daily export of an unchanged registry);
+3. the same content with the rows in another order (so every row is read, checked and diffed);
+4. the same with `--changed` of the holders changed (a name, an expiry date, a withdrawal).
 
 For each: the outcome, items written, DynamoDB write and read request units (estimated from the
 items' sizes, as DynamoDB bills them: a write unit per 1 KB of item, a consistent read unit per
@@ -158,9 +159,18 @@ def generate(args: argparse.Namespace, folder: Path) -> dict[str, Path]:
     exports = {
         "first": (dataset, Manifest("national-1", at, "full")),
         "same": (dataset, Manifest("national-2", at + timedelta(days=1), "full")),
+        # The same content in files that differ (rows in another order): read, checked, diffed.
+        "reordered": (
+            replace(
+                dataset,
+                holders=dataset.holders[::-1],
+                registrations=dataset.registrations[::-1],
+            ),
+            Manifest("national-3", at + timedelta(days=2), "full"),
+        ),
         "changed": (
             replace(dataset, holders=tuple(changed)),
-            Manifest("national-3", at + timedelta(days=2), "full"),
+            Manifest("national-4", at + timedelta(days=3), "full"),
         ),
     }
     paths: dict[str, Path] = {}
