@@ -8,23 +8,18 @@ the export), if their email is verified and they are enabled.
 
 from __future__ import annotations
 
-import json
 import secrets
 import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from pasjes.importing.report import Invitation
+from pasjes.logic.invitation import MANAGED_ATTRIBUTE, MANAGED_VALUE, invitation_metadata
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
     from mypy_boto3_cognito_idp.type_defs import UserTypeTypeDef
-
-# The custom attribute (declared in the pool's schema) that marks the import's users; the same
-# as pasjes.logic.invitation's.
-MANAGED_ATTRIBUTE: Final = "custom:managed"
-MANAGED_VALUE: Final = "import"
 
 
 @dataclass(frozen=True)
@@ -129,14 +124,10 @@ class CognitoDirectory:
 
 def _invitation_metadata(organisation_names: Sequence[str]) -> dict[str, str]:
     """What the pool's custom message trigger (functions/invitation) reads: the organisations'
-    names (a JSON list) and where to sign in (pasjes.logic.invitation.invitation_metadata)."""
+    names and where to sign in."""
     from pasjes.settings import get_settings
 
-    metadata = {"organisations": json.dumps(list(organisation_names), ensure_ascii=False)}
-    origin = get_settings().public_origin
-    if origin:
-        metadata["signInUrl"] = origin
-    return metadata
+    return invitation_metadata(organisation_names, get_settings().public_origin)
 
 
 def _directory_user(user: UserTypeTypeDef) -> tuple[str, DirectoryUser]:
