@@ -1,5 +1,6 @@
 // The filters of "Download certificaten": their form, their checks, and their place in the URL,
 // where filters, sort and page live so that a reload or a bookmark opens the same search.
+import "./filters.css";
 import { dutchToIso, looksLikeDutchDate, unreadableDate } from "./dates.js";
 import { el, field } from "./dom.js";
 import { COLUMNS } from "./holders-table.js";

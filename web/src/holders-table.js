@@ -1,6 +1,7 @@
 // The results table of "Download certificaten": sortable headers, rows with "Bekijk details" and
 // "Voeg toe"/"Verwijder", the details row under a holder, and the pager.
 import "./tables.css";
+import "./results.css";
 import { isoToDutch } from "./dates.js";
 import { qualificationsTable, statusBadge } from "./details.js";
 import { el, uid } from "./dom.js";

@@ -1,6 +1,7 @@
 // "Ingestuurde verzoeken": the contact person's requests of the last 7 days, with a live status,
 // and "Download pdf's", which asks for a fresh download link at the moment of the click.
 import "./tables.css";
+import "./results.css";
 import { dateTimeToDutch, dateTimeToDutchWithTime } from "./dates.js";
 import { el, liveRegion, plural } from "./dom.js";
 
