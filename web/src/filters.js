@@ -64,6 +64,32 @@ export function urlOfState(state, { single = false } = {}) {
   return text ? `/?${text}` : "/";
 }
 
+// The organisation chosen last, for the next visit without one in the URL (a new tab, tomorrow's
+// sign-in). In localStorage, since it outlives the session; it is only an id, and one that is not
+// among the signed-in person's organisations is ignored.
+const LAST_ORGANISATION = "pasjes:organisatie";
+
+/** The URL's organisation when it is one of `organisations`, else the one chosen last, else the first. */
+export function organisationOf(organisations, fromUrl) {
+  const known = (id) => organisations.some((o) => o.id === id);
+  if (known(fromUrl)) return fromUrl;
+  let last = "";
+  try {
+    last = localStorage.getItem(LAST_ORGANISATION) ?? "";
+  } catch {
+    // Blocked storage: no memory, the first organisation.
+  }
+  return known(last) ? last : organisations[0]?.id ?? "";
+}
+
+export function rememberOrganisation(id) {
+  try {
+    localStorage.setItem(LAST_ORGANISATION, id);
+  } catch {
+    // Blocked storage costs only the default next time.
+  }
+}
+
 /** The API parameters of a search (without limit and cursor). */
 export function apiParams(state) {
   const q = state.q.trim();

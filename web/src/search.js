@@ -1,7 +1,18 @@
 // "Download certificaten": the filters (filters.js), the results, the selection and the request's
 // options. Filters, sort and page live in the URL; the selection in sessionStorage (selection.js).
 import { el, errorSummary, liveRegion, plural, throttle } from "./dom.js";
-import { apiParams, createFilterForm, defaultSort, fillFilterForm, filterProblems, showFoldedFilters, stateFromUrl, urlOfState } from "./filters.js";
+import {
+  apiParams,
+  createFilterForm,
+  defaultSort,
+  fillFilterForm,
+  filterProblems,
+  organisationOf,
+  rememberOrganisation,
+  showFoldedFilters,
+  stateFromUrl,
+  urlOfState,
+} from "./filters.js";
 import { createExport } from "./export.js";
 import { createHoldersTable } from "./holders-table.js";
 import { mountOptions } from "./options.js";
@@ -10,39 +21,11 @@ import { createSelection, mountSelectionPanel } from "./selection.js";
 export const PAGE_SIZE = 25;
 const MAX_LIMIT = 500; // the API's largest page
 const TYPING_WAIT_MS = 200;
-// The organisation chosen last, for the next visit without one in the URL (a new tab, tomorrow's
-// sign-in). In localStorage, since it outlives the session; it is only an id, and one that is not
-// among the signed-in person's organisations is ignored.
-const LAST_ORGANISATION = "pasjes:organisatie";
-
-function lastOrganisation() {
-  try {
-    return localStorage.getItem(LAST_ORGANISATION) ?? "";
-  } catch {
-    return "";
-  }
-}
-
-function rememberOrganisation(id) {
-  try {
-    localStorage.setItem(LAST_ORGANISATION, id);
-  } catch {
-    // Blocked storage costs only the default next time.
-  }
-}
-
 export function mountSearch(container, { api, me, navigate, rememberSearchUrl }) {
   const organisations = me.organisations;
   const single = organisations.length === 1;
-  const known = (id) => organisations.some((o) => o.id === id);
-  /** The URL's organisation, else the one chosen last, else the first. */
-  function organisationOf(fromUrl) {
-    if (known(fromUrl)) return fromUrl;
-    const last = lastOrganisation();
-    return known(last) ? last : organisations[0]?.id ?? "";
-  }
   const state = stateFromUrl();
-  state.organisation = organisationOf(state.organisation);
+  state.organisation = organisationOf(organisations, state.organisation);
 
   const live = liveRegion();
   const summary = errorSummary();
@@ -376,7 +359,7 @@ export function mountSearch(container, { api, me, navigate, rememberSearchUrl })
     /** Back/forward within this screen: take the URL's state and search again. */
     update() {
       const next = stateFromUrl();
-      next.organisation = organisationOf(next.organisation);
+      next.organisation = organisationOf(organisations, next.organisation);
       const organisationChanged = next.organisation !== state.organisation;
       Object.assign(state, next);
       fillFilterForm(fields, state);
