@@ -62,6 +62,7 @@ _PUBLIC = {("/verify/{code}", "get")}
 _OPERATION_ERRORS = {
     ("/exam-types", "get"): ["404"],
     ("/holders", "get"): ["404"],
+    ("/holders/export", "get"): ["404"],
     ("/holders/{qualificationNumber}", "get"): ["404"],
     ("/requests", "post"): ["404", "409", "413", "415", "422", "503"],
     ("/requests/preview", "post"): ["404", "413", "415"],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, StrictBool
 
 from pasjes.api_models.common import ApiModel
 
@@ -12,7 +12,8 @@ class PersonalSettings(ApiModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    monthly_overview: bool = Field(
+    # Strict: the document says boolean, so 0, 1 or "true" are refused, as a fuzzer expects.
+    monthly_overview: StrictBool = Field(
         description="Maandelijks overzicht per e-mail: on the first working day of the month, "
         "how many holders of each of one's organisations have a qualification expiring in the "
         "next 3 months or one that expired last month (counts only). On unless turned off."
