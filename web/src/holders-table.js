@@ -25,10 +25,6 @@ function expiryCell(h) {
   return el("ul", { className: "expiring" }, ...h.expiring.map((q) => el("li", {}, `${q.name}: `, el("span", { className: "expiring__date" }, isoToDutch(q.expiryDate)))));
 }
 
-/**
- * `onSort(key)`, `onPage(delta)`, `loadDetails(number, signal)` → holder, and the selection.
- * Returns { node, render(answer, {page, pageSize}), clear(reason), setSort(sort, order), refreshSelection() }.
- */
 /** A column's label as text, for the cards' labels. */
 export function plainLabel(column) {
   return column.label.replaceAll("|", "");
@@ -39,6 +35,10 @@ function headerLabel(column) {
   return column.label.split("|").flatMap((part, index) => (index ? [el("wbr"), part] : [part]));
 }
 
+/**
+ * `onSort(key)`, `onPage(delta)`, `loadDetails(number, signal)` → holder, and the selection.
+ * Returns { node, render(answer, {page, pageSize}), clear(reason), setSort(sort, order), refreshSelection() }.
+ */
 export function createHoldersTable({ selection, onSort, onPage, loadDetails, announce }) {
   let currentSelection = selection;
   const headerCells = new Map();
