@@ -194,6 +194,10 @@ def test_every_holder_row_action_is_in_view(sized_page: Page, base_url: str) -> 
     )
     assert_in_view(page, rows.get_by_role("button", name="Voeg toe"), "Voeg toe", at_least=25)
     assert_in_view(page, holders_table(page).get_by_role("columnheader"), "the column headers")
+    # And the rest of the screen's buttons: Voeg alle toe, Exporteer, the pager, the filters'.
+    results = page.get_by_role("region", name="Kwalificatiehouders")
+    assert_in_view(page, results.get_by_role("button"), "the results' buttons", at_least=55)
+    assert_in_view(page, page.get_by_role("search").get_by_role("button"), "Zoek")
     # The two tabs side by side, on a phone too.
     tabs = [
         page.get_by_role("link", name=name).bounding_box()
