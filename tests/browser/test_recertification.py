@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import screenshot
+from tests.browser.helpers import assert_no_horizontal_scroll, screenshot
 from tests.browser.test_portal import column, holder_rows, open_search, wait_until
 from tests.stack.harness import CONTACT, StackClient
 
@@ -66,6 +66,12 @@ def test_verloopt_binnen_finds_holders_by_each_qualification_and_says_which_and_
         day = dutch(text.rsplit(": ", 1)[1])
         assert today - timedelta(days=1) <= day <= today + timedelta(days=93), text
     screenshot(page, "portal-verloopt-binnen-3-maanden")
+    # At 1024 px the rows' buttons stay in the window, beside the qualifications listed.
+    page.set_viewport_size({"width": 1024, "height": 768})
+    assert_no_horizontal_scroll(page)
+    button = holder_rows(page).first.get_by_role("button", name="Voeg toe").bounding_box()
+    assert button is not None
+    assert button["x"] + button["width"] <= 1024
 
     # The URL keeps the choice: a reload opens the same list.
     page.reload()
