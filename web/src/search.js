@@ -183,6 +183,7 @@ export function mountSearch(container, { api, me, navigate, rememberSearchUrl })
       const key = error.field && fields[error.field] ? error.field : null;
       if (key) {
         fields[key].setError(error.message);
+        showFoldedFilters(more, state, { problems: [{ key }] });
         setErrors("search", [{ text: error.message, target: fields[key].control }]);
       } else {
         searchError.textContent = error.message;
