@@ -15,7 +15,7 @@ from pasjes.domain import HolderRow, HolderStatus, SortKey, SortOrder
 from pasjes.errors import InvalidParameter
 from pasjes.logic.cursor import decode_cursor, encode_cursor
 from pasjes.logic.expiry import ExpiryWindow, first_expiry_key, row_filter, span_of
-from pasjes.text import fold
+from pasjes.text import fold, surname_key
 
 DEFAULT_LIMIT = 50
 _NUMBER_PREFIX = re.compile(r"^\d{1,8}$")
@@ -90,8 +90,9 @@ def sort_key(sort: SortKey, *, today: date) -> Callable[[HolderRow], str]:
     if sort is SortKey.QUALIFICATION_NUMBER:
         return attrgetter("qualification_number")
     if sort is SortKey.NAME:
-        # By surname, the Dutch way (HolderRow.sort_name); rows stored before it by name_key.
-        return lambda row: f"{row.sort_name or row.name_key}\0{row.qualification_number}"
+        # By surname, the Dutch way (HolderRow.sort_name). A row stored before the key existed
+        # gets it here, from its name, until an import writes its list again.
+        return lambda row: f"{row.sort_name or surname_key(row.name)}\0{row.qualification_number}"
     if sort is SortKey.BIRTH_DATE:
         return lambda row: f"{row.birth_date}\0{row.qualification_number}"
     if sort is SortKey.EXPIRY_DATE:
