@@ -43,13 +43,16 @@ class ExpiringOut(ApiModel):
         return cls(code=q.code, name=q.name, expiry_date=date.fromisoformat(q.expiry_date or ""))
 
 
-class HolderOut(ApiModel):
+class _HolderFields(ApiModel):
     qualification_number: str
     name: str
     birth_date: date
     expiry_date: date | None
     status: HolderStatus
     external_number: str | None
+
+
+class HolderOut(_HolderFields):
     expiring: list[ExpiringOut] | None = Field(
         default=None,
         description="Only with `expiring`: the holder's qualifications (not withdrawn) whose own "
@@ -107,13 +110,13 @@ class QualificationOut(ApiModel):
         )
 
 
-class HolderDetails(HolderOut):
+class HolderDetails(_HolderFields):
     qualifications: list[QualificationOut]
 
     @classmethod
-    def of(cls, row: HolderRow, holder: Holder, *, today: date) -> HolderDetails:  # type: ignore[override]
+    def of(cls, row: HolderRow, holder: Holder, *, today: date) -> HolderDetails:
         return cls(
-            **HolderOut.of(row, today=today).model_dump(),
+            **HolderOut.of(row, today=today).model_dump(exclude={"expiring"}),
             qualifications=[
                 QualificationOut.of(q, holder.modules_of(q.code), today=today)
                 for q in holder.qualifications
