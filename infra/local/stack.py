@@ -242,6 +242,7 @@ def _run(stack: Stack, template: SamTemplate, args: argparse.Namespace, out: Out
         function=functions[overview_spec.logical_id], folder=overview.mail_dir(), region=REGION
     )
     stack.gateway_server.gateway.local_actions[overview.PATH] = local_overview.send_now
+    stack.gateway_server.gateway.binary_media_types = template.binary_media_types
 
     names = {o.id: o.name for o in dataset.organisations}
     width = max(len(email) for email in demo_data.DEMO_USERS)

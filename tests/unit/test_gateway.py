@@ -381,11 +381,18 @@ def test_the_handlers_headers_and_base64_body_reach_the_client() -> None:
         }
     )
 
-    response = gateway_for(handler).handle(
-        HttpRequest("GET", "/api/me", [("Authorization", id_token())])
+    gateway = gateway_for(handler)
+    # As API Gateway: bytes only for a request that accepts a binary media type of the API.
+    gateway.binary_media_types = ("application/zip",)
+    accepts = ("Accept", "application/zip")
+
+    response = gateway.handle(
+        HttpRequest("GET", "/api/me", [("Authorization", id_token()), accepts])
     )
+    as_text = gateway.handle(HttpRequest("GET", "/api/me", [("Authorization", id_token())]))
 
     assert response.body == b"PK\x03\x04"
+    assert as_text.body == base64.b64encode(b"PK\x03\x04")
     assert ("Content-Type", "application/zip") in response.headers
     assert [v for k, v in response.headers if k == "Set-Cookie"] == ["a=1", "b=2"]
     assert any(k == "x-amzn-RequestId" for k, _ in response.headers)

@@ -42,6 +42,10 @@ class Gateway:
         self.client_config = dict(client_config)
         # Every path outside /api and /config.json: the web app, as CloudFront serves it.
         self.webapp = webapp
+        # The API's BinaryMediaTypes: a base64 answer becomes bytes only for a request whose
+        # first Accept type is one of them; otherwise the client gets the base64 text, as from
+        # API Gateway.
+        self.binary_media_types: tuple[str, ...] = ()
         # Local-only actions (POST path -> the text it answers), e.g. the monthly overview now.
         self.local_actions: dict[str, Callable[[], str]] = {}
         self._log = log or stderr
@@ -107,7 +111,9 @@ class Gateway:
             now=self._clock(),
         )
         try:
-            return proxy_response(route.function.invoke(event))
+            accept = (request.header("Accept") or "").split(",")[0].split(";")[0].strip()
+            binary = accept in self.binary_media_types
+            return proxy_response(route.function.invoke(event), decode_base64=binary)
         except Exception:  # any handler failure is API Gateway's 502
             self._log(
                 f"error: {route.function.spec.name} failed on {request.method} "

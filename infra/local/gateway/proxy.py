@@ -90,8 +90,10 @@ def build_event(
     }
 
 
-def proxy_response(result: Any) -> HttpResponse:
-    """Turn a handler's answer into HTTP; a malformed one is a 502, as API Gateway makes it."""
+def proxy_response(result: Any, *, decode_base64: bool = True) -> HttpResponse:
+    """Turn a handler's answer into HTTP; a malformed one is a 502, as API Gateway makes it.
+    `decode_base64`: whether a base64 body becomes bytes (the request accepts a binary media
+    type of the API); otherwise it goes out as the text it is."""
     if not isinstance(result, Mapping) or not isinstance(result.get("statusCode"), int):
         raise TypeError(f"malformed Lambda proxy response: {type(result).__name__}")
     headers: list[tuple[str, str]] = []
@@ -102,5 +104,6 @@ def proxy_response(result: Any) -> HttpResponse:
         if name not in multi:
             headers.append((name, str(value)))
     body = result.get("body") or ""
-    raw = base64.b64decode(body) if result.get("isBase64Encoded") else str(body).encode()
+    binary = result.get("isBase64Encoded") and decode_base64
+    raw = base64.b64decode(body) if binary else str(body).encode()
     return HttpResponse(status=result["statusCode"], headers=headers, body=raw)

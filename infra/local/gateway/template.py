@@ -103,6 +103,15 @@ class SamTemplate:
             gateway_responses=_gateway_responses(functions, resources, globals_),
         )
 
+    @property
+    def binary_media_types(self) -> tuple[str, ...]:
+        """The REST APIs' BinaryMediaTypes, with SAM's "~1" spelled "/" again."""
+        return tuple(
+            str(media_type).replace("~1", "/")
+            for logical_id in self.of_type("AWS::Serverless::Api")
+            for media_type in self.properties(logical_id).get("BinaryMediaTypes") or ()
+        )
+
     def properties(self, logical_id: str) -> Mapping[str, Any]:
         resource = self.resources.get(logical_id) or {}
         return resource.get("Properties") or {}
