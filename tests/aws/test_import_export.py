@@ -5,6 +5,7 @@ invited, disabled and enabled again."""
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -29,7 +30,10 @@ from pasjes.importing import (
     Manifest,
     import_export,
 )
+from tests.aws.test_audit import Trail, trail
 from tests.conftest import REGION
+
+__all__ = ["trail"]  # a fixture, used by name
 
 KEIRA = Organisation("keira-bhv", "Keira BHV")
 JORIS = Organisation("sint-joris", "EHBO-vereniging Sint Joris")
@@ -431,3 +435,18 @@ def test_a_search_during_an_import_sees_the_old_list_or_the_new_never_a_mix(
     assert all(list_seen in (old, new) for list_seen in seen)
     assert old in seen
     assert new in seen
+
+
+def test_every_import_leaves_one_audit_event_with_its_counts_and_no_names(
+    run: Callable[..., ImportReport], trail: Trail
+) -> None:
+    run(export(dataset(), "e1"))
+    run(export(dataset(keira=40), "e2", T0 + timedelta(days=1)))
+
+    events = trail("import_finished")
+
+    assert [(e["export_id"], e["outcome"]) for e in events] == [("e1", "loaded"), ("e2", "refused")]
+    assert events[0]["counts"]["holdersAdded"] == 70
+    assert events[0]["items_written"] > 0
+    assert "Houder" not in json.dumps(events)
+    assert "contact@keira" not in json.dumps(events)
