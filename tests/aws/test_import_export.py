@@ -7,13 +7,14 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 
 from infra.ops.dataset import export_bytes
 from pasjes.dal import imports, registrations
@@ -450,3 +451,32 @@ def test_every_import_leaves_one_audit_event_with_its_counts_and_no_names(
     assert events[0]["items_written"] > 0
     assert "Houder" not in json.dumps(events)
     assert "contact@keira" not in json.dumps(events)
+
+
+class RefusingJoris(CognitoDirectory):
+    """The pool, refusing to create joris@ (as Cognito refuses an address it does not take)."""
+
+    def _create(self, email: str, password: str, organisations: Sequence[str]) -> Any:
+        if email.startswith("joris"):
+            error = {"Error": {"Code": "InvalidParameterException", "Message": "Invalid email"}}
+            raise ClientError(error, "AdminCreateUser")  # type: ignore[arg-type]
+        return super()._create(email, password, organisations)
+
+
+def test_an_invitation_the_pool_refuses_fails_the_import_before_any_table_is_written(
+    run: Callable[..., ImportReport], pool: str
+) -> None:
+    refusing = RefusingJoris(pool, client=boto3.client("cognito-idp", region_name=REGION))
+
+    report = import_export(export(dataset(), "e1"), directory=refusing)
+
+    assert report.outcome == "failed"
+    assert report.errors == (
+        "contacts: joris@example.org: the user pool refused the invitation "
+        "(InvalidParameterException: Invalid email)",
+    )
+    assert get_organisation(KEIRA.id) is None
+    assert imports.last_loaded().running is None
+    again = run(export(dataset(), "e1"))
+    assert again.outcome == "loaded"
+    assert again.counts["contactPersonsInvited"] == 1  # contact@keira was made the first time

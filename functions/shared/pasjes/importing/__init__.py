@@ -11,6 +11,7 @@ writes), `directory` (the user pool), `report`, and `run` (the whole import).
 from pasjes.importing.directory import (
     CognitoDirectory,
     Directory,
+    DirectoryError,
     DirectoryUser,
     StaticDirectory,
     managed_users,
@@ -29,6 +30,7 @@ __all__ = [
     "Dataset",
     "DatasetError",
     "Directory",
+    "DirectoryError",
     "DirectoryUser",
     "ImportBusy",
     "ImportReport",

@@ -22,6 +22,11 @@ if TYPE_CHECKING:
     from mypy_boto3_cognito_idp.type_defs import UserTypeTypeDef
 
 
+class DirectoryError(Exception):
+    """The user pool refused a change (an address it does not take, a quota): the message says
+    what, for the report."""
+
+
 @dataclass(frozen=True)
 class DirectoryUser:
     username: str
@@ -91,8 +96,21 @@ class CognitoDirectory:
         return found
 
     def invite(self, email: str, organisations: Sequence[str]) -> tuple[DirectoryUser, Invitation]:
+        from botocore.exceptions import ClientError
+
         password = temporary_password()
-        created = self.client.admin_create_user(
+        try:
+            created = self._create(email, password, organisations)
+        except ClientError as error:
+            detail = error.response.get("Error", {})
+            raise DirectoryError(f"{detail.get('Code')}: {detail.get('Message')}") from None
+        _, user = _directory_user(created)
+        return user, Invitation(
+            email=email, temporary_password=password, organisations=tuple(organisations)
+        )
+
+    def _create(self, email: str, password: str, organisations: Sequence[str]) -> UserTypeTypeDef:
+        return self.client.admin_create_user(
             UserPoolId=self.user_pool_id,
             Username=email,
             UserAttributes=[
@@ -107,10 +125,6 @@ class CognitoDirectory:
             # (the invitation template itself can only say {username} and {####}).
             ClientMetadata=_invitation_metadata(organisations),
         )["User"]
-        _, user = _directory_user(created)
-        return user, Invitation(
-            email=email, temporary_password=password, organisations=tuple(organisations)
-        )
 
     def disable(self, username: str) -> None:
         self.client.admin_disable_user(UserPoolId=self.user_pool_id, Username=username)

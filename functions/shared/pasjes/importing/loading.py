@@ -25,9 +25,17 @@ from pasjes.dal import (
 )
 from pasjes.dal.registrations import StoredList
 from pasjes.domain import Organisation
-from pasjes.importing.directory import Directory, DirectoryUser
+from pasjes.importing.directory import Directory, DirectoryError, DirectoryUser
 from pasjes.importing.plan import Loaded, Plan, Target
 from pasjes.importing.report import Invitation
+
+
+class InvitationsFailed(Exception):
+    """The user pool refused some invitations; raised before any table is written."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("; ".join(errors))
+        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -48,11 +56,18 @@ def load(
 ) -> Loading:
     users = dict(users)
     invitations: list[Invitation] = []
+    refused: list[str] = []
     for email, organisation_ids in plan.invite.items():
         names = [target.organisations[o].name for o in organisation_ids]
-        user, invitation = directory.invite(email, names)
+        try:
+            user, invitation = directory.invite(email, names)
+        except DirectoryError as error:
+            refused.append(f"contacts: {email}: the user pool refused the invitation ({error})")
+            continue
         users[email.casefold()] = user
         invitations.append(invitation)
+    if refused:
+        raise InvitationsFailed(refused)
 
     written = holders.put_holders(plan.holders_put, target.holder_hashes)
     written += organisations.put_organisations(plan.organisations_put)

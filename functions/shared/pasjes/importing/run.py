@@ -10,7 +10,7 @@ from typing import Any
 from pasjes import audit, rules
 from pasjes.dal import contacts, holders, imports, registrations
 from pasjes.importing.directory import Directory
-from pasjes.importing.loading import load
+from pasjes.importing.loading import InvitationsFailed, load
 from pasjes.importing.manifest import Manifest
 from pasjes.importing.model import Dataset, DatasetError
 from pasjes.importing.plan import Loaded, plan, scope_errors, target_of, to_read, with_rows
@@ -43,6 +43,14 @@ def import_export(
             manifest, dataset = parse_export(payload)
             return import_dataset(dataset, manifest, dry_run=dry_run, directory=directory, now=now)
     except DatasetError as error:
+        audit.import_finished(
+            export_id=None,
+            outcome="failed",
+            dry_run=dry_run,
+            counts=zero_counts(),
+            items_written=0,
+            errors=len(error.errors),
+        )
         return ImportReport(
             outcome="failed",
             export_id=None,
@@ -198,6 +206,10 @@ def _import(
             imports.finish(manifest.export_id, exported_at, now(), files)
         else:
             imports.release(manifest.export_id)
+    except InvitationsFailed as error:
+        # Before any table was written: the users invited meanwhile are found next time.
+        imports.release(manifest.export_id)
+        return report("failed", error.errors, counts=result.counts)
     except BaseException:
         imports.release(manifest.export_id)
         raise
