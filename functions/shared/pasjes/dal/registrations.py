@@ -231,20 +231,32 @@ def get_rows(organisation_id: str, qualification_numbers: Iterable[str]) -> dict
     }
 
 
+def _ordered(rows: Iterable[HolderRow]) -> list[HolderRow]:
+    # Stored in the list's default order (by name): sorting what is sorted already is nearly free.
+    return sorted(rows, key=lambda r: (r.sort_name or r.name_key, r.qualification_number))
+
+
+def _by_exam(ordered: Iterable[HolderRow]) -> dict[str, list[HolderRow]]:
+    by_exam: dict[str, list[HolderRow]] = defaultdict(list)
+    for row in ordered:
+        for exam_number in {n.upper() for n in row.exam_numbers}:
+            by_exam[exam_number].append(row)
+    return by_exam
+
+
+def _exam_chunks(organisation_id: str, exam_number: str, rows: list[HolderRow]) -> list[ItemData]:
+    return _chunk_data(organisation_id, f"{_EXAM}{exam_number}#", rows)
+
+
 def _items_of(
     organisation_id: str, rows: Iterable[HolderRow], version: str
 ) -> tuple[list[ItemData], list[ItemData]]:
     """The items that store these rows: H# and X# items, and the list's L# chunks under the
     version."""
-    # Stored in the list's default order (by name): sorting what is sorted already is nearly free.
-    ordered = sorted(rows, key=lambda r: (r.sort_name or r.name_key, r.qualification_number))
-    by_exam: dict[str, list[HolderRow]] = defaultdict(list)
-    for row in ordered:
-        for exam_number in {n.upper() for n in row.exam_numbers}:
-            by_exam[exam_number].append(row)
+    ordered = _ordered(rows)
     items = [_holder_item_data(organisation_id, row) for row in ordered]
-    for exam_number, exam_rows in by_exam.items():
-        items += _chunk_data(organisation_id, f"{_EXAM}{exam_number}#", exam_rows)
+    for exam_number, exam_rows in _by_exam(ordered).items():
+        items += _exam_chunks(organisation_id, exam_number, exam_rows)
     return items, _chunk_data(organisation_id, f"{_LIST}{version}#", ordered)
 
 
@@ -323,21 +335,14 @@ def update_rows(
     organisation_id: str, rows: Iterable[HolderRow], stored: StoredList, *, content_hash: str
 ) -> int:
     """Make `rows` the organisation's list, writing only the H# and X# items that differ from
-    those `stored` made and deleting those no longer needed; the list's chunks and version
-    change only when the list did, so warm containers keep their cached lists. Readers switch
-    at once and only to a complete list (see `rows_of_organisation`). Returns the items
-    written."""
-    version = secrets.token_hex(8)
-    items, chunks = _items_of(organisation_id, rows, version)
-    before, _ = _items_of(organisation_id, stored.rows, stored.version or "")
-    was = {_key(item): item for item in before}
-    changed = [item for item in items if was.get(_key(item)) != item]
-    keep = {_key(item) for item in items}
-    stale = [key for key in was if key not in keep]
-    same_list = [stored.chunks[k] for k in sorted(stored.chunks)] == [
-        c["rows"]["B"] for c in chunks
-    ]
-    if not changed and not stale and same_list and stored.version is not None:
+    those `stored` made (only the rows that changed are looked at) and deleting those no longer
+    needed; the list's chunks and version change only when the list did, so warm containers
+    keep their cached lists. Readers switch at once and only to a complete list (see
+    `rows_of_organisation`). Returns the items written."""
+    new = {row.qualification_number: row for row in rows}
+    old = {row.qualification_number: row for row in stored.rows}
+    touched = {n for n, row in new.items() if old.get(n) != row} | (old.keys() - new.keys())
+    if not touched and stored.version is not None:
         if stored.content_hash != content_hash:
             # The same list under a hash of another import format: keep the version (and the
             # containers' cached lists), but note the hash.
@@ -346,6 +351,27 @@ def update_rows(
             )
             return 1
         return 0
+    changed: list[ItemData] = []
+    stale = [f"{_HOLDER}{n}" for n in sorted(old.keys() - new.keys())]
+    for number in sorted(touched & new.keys()):
+        item = _holder_item_data(organisation_id, new[number])
+        if number not in old or _holder_item_data(organisation_id, old[number]) != item:
+            changed.append(item)
+    exams = {
+        e.upper() for n in touched for r in (old.get(n), new.get(n)) if r for e in r.exam_numbers
+    }
+    new_ordered, old_ordered = _ordered(new.values()), _ordered(old.values())
+    new_exams, old_exams = _by_exam(new_ordered), _by_exam(old_ordered)
+    for exam_number in sorted(exams):
+        now = _exam_chunks(organisation_id, exam_number, new_exams.get(exam_number, []))
+        was = {
+            _key(c): c
+            for c in _exam_chunks(organisation_id, exam_number, old_exams.get(exam_number, []))
+        }
+        changed += [c for c in now if was.get(_key(c)) != c]
+        stale += sorted(was.keys() - {_key(c) for c in now})
+    version = secrets.token_hex(8)
+    chunks = _chunk_data(organisation_id, f"{_LIST}{version}#", new_ordered)
     stale += sorted(stored.chunks)
     _switch(organisation_id, changed, chunks, version, stale, content_hash)
     return len(changed) + len(chunks) + len(stale) + 1

@@ -1,0 +1,83 @@
+"""An organisation's list updated item by item holds exactly what writing it whole would."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+import pytest
+
+from pasjes.dal import registrations
+from pasjes.dal.registrations import RegistrationModel, rows_of_organisation, stored_list
+from pasjes.domain import Holder, HolderRow, Qualification, QualificationType
+
+ORGANISATION = "keira-bhv"
+
+
+def row(number: int, rng: random.Random) -> HolderRow:
+    exams = rng.sample(["EX1", "EX2", "EX3", "ex4"], rng.randint(1, 2))
+    holder = Holder(
+        f"{number:08d}",
+        f"{rng.choice(['Anna', 'Bram', 'Chantal'])} {rng.choice(['de Vries', 'Jansen'])}",
+        date(1990, 1, 1),
+        tuple(
+            Qualification(
+                f"Q{i}",
+                "Kwalificatie",
+                QualificationType.DIPLOMA,
+                "BHV",
+                exam,
+                date(2025, 1, 1),
+                date(2027, 1, 1) if rng.random() < 0.8 else None,
+            )
+            for i, exam in enumerate(exams)
+        ),
+    )
+    return HolderRow.of(holder, f"K{number}" if rng.random() < 0.3 else None)
+
+
+def stored_items() -> dict[str, object]:
+    """The partition as stored, with the list's chunks by position instead of by version."""
+    items: dict[str, object] = {}
+    for item in RegistrationModel.query(ORGANISATION, consistent_read=True):
+        key = item.entry_key
+        if key == "V#":
+            continue
+        if key.startswith("L#"):
+            key = "L#" + key.rsplit("#", 1)[1]
+        items[key] = item.serialize().get("rows") or {
+            k: v for k, v in item.serialize().items() if k != "entryKey"
+        }
+    return items
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_list_updated_by_its_changes_is_the_list_written_whole(
+    aws: None, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(registrations, "CHUNK_ROWS", 7)
+    rng = random.Random(seed)
+    rows = {n: row(n, rng) for n in range(1, 41)}
+    registrations.update_rows(
+        ORGANISATION, rows.values(), stored_list(ORGANISATION), content_hash="0"
+    )
+    for step in range(6):
+        for number in rng.sample(sorted(rows), 5):
+            del rows[number]
+        for number in rng.sample(range(41, 200), 4):
+            rows[number] = row(number, rng)
+        for number in rng.sample(sorted(rows), 4):
+            rows[number] = row(number, rng)._replace(name=f"Naam {step}")
+
+        registrations.update_rows(
+            ORGANISATION, rows.values(), stored_list(ORGANISATION), content_hash=str(step)
+        )
+        incremental = stored_items()
+        registrations.replace_rows(ORGANISATION, rows.values())
+        whole = stored_items()
+
+        assert incremental == whole
+        registrations.forget_cached_lists()
+        assert sorted(r.qualification_number for r in rows_of_organisation(ORGANISATION)) == sorted(
+            f"{n:08d}" for n in rows
+        )
