@@ -102,7 +102,7 @@ def _import(
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "Loaded " in done.stdout
+    assert '"outcome": "loaded"' in done.stdout
 
 
 @pytest.fixture
