@@ -1,8 +1,9 @@
 """Where everything goes on the card, and text fitted to its place.
 
 The card is the size of a bank card (ID-1). Its top-right square is kept for the QR code, with
-under it where to check the pass by hand ("Controleer:" the check page's address, "Code:" the
-verification code); the rest of the page lays out the pass's own data, and at the foot who
+under it the verification code ("Code:"); the rest of the page lays out the pass's own data, and
+at the foot, on full-width lines, where to check the pass by hand ("Controleer:" the check
+page's address, which never breaks: a host name cut in two reads as two addresses) and who
 issued it ("Uitgegeven door").
 """
 
@@ -61,16 +62,21 @@ QR_SIZE = 48.0
 QR_MARGIN = 8.0
 QR_ZONE = (CARD_WIDTH - QR_MARGIN - QR_SIZE, CARD_HEIGHT - QR_MARGIN - QR_SIZE)
 """Lower-left corner of the QR square; the square runs to QR_MARGIN from the top-right corner."""
-# Under the QR code: the labels, the check page's address and the code (in two lines).
-CODE_SIZE = 5.0
+# Under the QR code: the label and the code (in two lines of 12), centred on the QR code.
+CODE_SIZE = 6.0
 CODE_FIRST_LINE = 12
-CHECK_LABEL_SIZE = 4.5
-CHECK_LINE_STEP = 5.5
-# How wide the lines under the QR code may be: centred on it, clear of the name on the left.
-CHECK_WIDTH = 56.0
-# The foot of the card: who issued the pass.
+CODE_LABEL_SIZE = 5.0
+CODE_LINE_STEP = 6.5
+# The foot of the card, from the bottom up: who issued the pass, then the check page's address.
+# Both lines run the card's full width; the address shrinks to CHECK_MIN_SIZE rather than wrap
+# (at that size the line holds about 100 characters, more than any real host and "/v").
+FOOT_BASELINE = 6.0
+FOOT_LINE_STEP = 7.5
 ISSUER_SIZE = 5.5
-ISSUER_BASELINE = 6.0
+CHECK_SIZE = 6.0
+CHECK_MIN_SIZE = 3.5
+# Modules (a diploma's): the label and up to two lines, above the foot.
+MODULES_BASELINE = 31.0
 
 Colour = tuple[float, float, float]
 ACCENT: Colour = (0.91, 0.40, 0.05)

@@ -21,16 +21,18 @@ from pasjes.render.layout import (
     ACCENT,
     CARD_HEIGHT,
     CARD_WIDTH,
-    CHECK_LABEL_SIZE,
-    CHECK_LINE_STEP,
-    CHECK_WIDTH,
+    CHECK_MIN_SIZE,
+    CHECK_SIZE,
     CODE_FIRST_LINE,
+    CODE_LABEL_SIZE,
+    CODE_LINE_STEP,
     CODE_SIZE,
     FIXED_TEXT,
+    FOOT_BASELINE,
+    FOOT_LINE_STEP,
     HEADER,
     INK,
     ISSUED_BY,
-    ISSUER_BASELINE,
     ISSUER_SIZE,
     LABEL_BIRTH,
     LABEL_CHECK,
@@ -42,6 +44,7 @@ from pasjes.render.layout import (
     LABEL_NUMBER,
     MARGIN,
     MODULE_SEPARATOR,
+    MODULES_BASELINE,
     MUTED,
     QR_SIZE,
     QR_ZONE,
@@ -62,23 +65,39 @@ def check_address(url: str) -> str:
     return url.split("://", 1)[-1].rsplit("/", 1)[0]
 
 
-def _draw_check(text: CardText, font: str, code: str, url: str) -> None:
-    """Under the QR code, grouped and centred on it: "Controleer:" the check page's address,
-    "Code:" the code, for a checker who cannot scan."""
+def _draw_code(text: CardText, font: str, code: str) -> None:
+    """Under the QR code, centred on it: "Code:" and the code, for a checker who cannot scan."""
     centre = QR_ZONE[0] + QR_SIZE / 2
-    size, address = fit_text(check_address(url), font, CHECK_WIDTH, CODE_SIZE, 3.5, 2)
     lines = [
-        (LABEL_CHECK, CHECK_LABEL_SIZE, MUTED),
-        *((line, size, INK) for line in address),
-        (LABEL_CODE, CHECK_LABEL_SIZE, MUTED),
+        (LABEL_CODE, CODE_LABEL_SIZE, MUTED),
         (code[:CODE_FIRST_LINE], CODE_SIZE, INK),
         (code[CODE_FIRST_LINE:], CODE_SIZE, INK),
     ]
-    baseline = QR_ZONE[1] - 6.5
-    for line, line_size, colour in lines:
-        line_width = pdfmetrics.stringWidth(line, font, line_size)
-        text.write(centre - line_width / 2, baseline, line, line_size, colour)
-        baseline -= CHECK_LINE_STEP
+    baseline = QR_ZONE[1] - 7.0
+    for line, size, colour in lines:
+        line_width = pdfmetrics.stringWidth(line, font, size)
+        text.write(centre - line_width / 2, baseline, line, size, colour)
+        baseline -= CODE_LINE_STEP
+
+
+def _draw_foot(
+    text: CardText, font: str, width: float, url: str | None, issuer: str | None
+) -> None:
+    """The foot's full-width lines, from the bottom up: "Uitgegeven door" the issuer, and
+    "Controleer:" the check page's address, on one line whatever the host."""
+    baseline = FOOT_BASELINE
+    if issuer:
+        line = f"{ISSUED_BY} {display_text(issuer)}"
+        size, lines = fit_text(line, font, width, ISSUER_SIZE, 4.0)
+        text.write(MARGIN, baseline, lines[0], size, MUTED)
+        baseline += FOOT_LINE_STEP
+    if url is not None:
+        label = f"{LABEL_CHECK} "
+        address = check_address(url)
+        size, _ = fit_text(label + address, font, width, CHECK_SIZE, CHECK_MIN_SIZE)
+        text.write(MARGIN, baseline, LABEL_CHECK, size, MUTED)
+        offset = pdfmetrics.stringWidth(label, font, size)
+        text.write(MARGIN + offset, baseline, address, size)
 
 
 def draw_pass(
@@ -94,8 +113,8 @@ def draw_pass(
 
     The qualification and the holder's name are emphasised by stroking `font` (a second face
     would double the font bytes in every PDF). `verification` is (code, url): the QR code of
-    the url goes in the top-right square, the check page's address and the code under it.
-    `issuer` (the registry's or the organisation's name) is printed at the foot.
+    the url goes in the top-right square with the code under it, the check page's address at
+    the foot. `issuer` (the registry's or the organisation's name) is printed at the foot too.
     """
     width = CARD_WIDTH - 2 * MARGIN
     beside_qr = QR_ZONE[0] - 6.0 - MARGIN
@@ -137,16 +156,19 @@ def draw_pass(
 
     modules = [display_text(m.name) for m in p.modules]
     if p.qualification.type is QualificationType.DIPLOMA and modules:
-        text.write(MARGIN, 30.0, LABEL_MODULES, 5.5, MUTED)
-        size, lines = fit_text(MODULE_SEPARATOR.join(modules), font, width, 7.0, 6.0, 2)
-        for i, line in enumerate(lines):
-            text.write(MARGIN, 21.5 - i * (size + 1.5), line, size)
+        # The label leads the first line (in its colour), so the foot keeps two lines' room.
+        label = f"{LABEL_MODULES}:"
+        listed = f"{label} {MODULE_SEPARATOR.join(modules)}"
+        size, lines = fit_text(listed, font, width, 7.0, 6.0, 2)
+        text.write(MARGIN, MODULES_BASELINE, label, size, MUTED)
+        first = lines[0].removeprefix(label).lstrip()
+        indent = pdfmetrics.stringWidth(f"{label} ", font, size)
+        text.write(MARGIN + indent, MODULES_BASELINE, first, size)
+        for i, line in enumerate(lines[1:], start=1):
+            text.write(MARGIN, MODULES_BASELINE - i * (size + 1.5), line, size)
     if verification is not None:
-        _draw_check(text, font, *verification)
-    if issuer:
-        line = f"{ISSUED_BY} {display_text(issuer)}"
-        size, lines = fit_text(line, font, width, ISSUER_SIZE, 4.0)
-        text.write(MARGIN, ISSUER_BASELINE, lines[0], size, MUTED)
+        _draw_code(text, font, verification[0])
+    _draw_foot(text, font, width, verification[1] if verification else None, issuer)
     text.draw(c)
     if verification is not None:
         draw_qr(c, verification[1])
