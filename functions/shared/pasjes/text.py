@@ -13,7 +13,12 @@ _BASE_LETTERS = str.maketrans(
         "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ß": "ss", "ẞ": "ss",
     }
 )  # fmt: skip
-_SALUTATION = re.compile(r"^(dhr|mevr|mw|mr|dr|ir|drs|prof)\.?\s+", re.IGNORECASE)
+# Titles before a name and after it: they are not searched on and do not count when sorting.
+TITLES_BEFORE = frozenset({
+    "dhr", "mevr", "mw", "mevrouw", "meneer", "heer", "mr", "dr", "ir", "drs", "prof", "ing",
+    "bc", "ds",
+})  # fmt: skip
+TITLES_AFTER = frozenset({"msc", "bsc", "ma", "ba", "mba", "phd", "llm", "mphil", "jr", "sr"})
 
 
 def fold(text: str) -> str:
@@ -23,17 +28,20 @@ def fold(text: str) -> str:
     return " ".join(stripped.casefold().split())
 
 
+def _is_title_before(word: str) -> bool:
+    """A title before a name: "dr.", "mevr", or glued ones such as "prof.dr.ir." (every part)."""
+    return all(part in TITLES_BEFORE for part in word.rstrip(".").split("."))
+
+
 def name_key(display_name: str) -> str:
-    """The key names are searched on: folded, without the salutation."""
-    return _SALUTATION.sub("", fold(display_name))
+    """The key names are searched on: folded, without the titles before it ("Dhr.", "Prof. dr.")."""
+    words = fold(display_name).split()
+    start = 0
+    while start < len(words) - 1 and _is_title_before(words[start]):
+        start += 1
+    return " ".join(words[start:])
 
 
-# Titles before a name and after it: they do not count when sorting.
-_TITLES_BEFORE = frozenset({
-    "dhr", "mevr", "mw", "mevrouw", "meneer", "heer", "mr", "dr", "ir", "drs", "prof", "ing",
-    "bc", "ds", "dr.ir", "ir.dr",
-})  # fmt: skip
-_TITLES_AFTER = frozenset({"msc", "bsc", "ma", "ba", "mba", "phd", "llm", "mphil", "jr", "sr"})
 # Tussenvoegsels (the Dutch civil registry's voorvoegsels, and the common foreign ones): words
 # before a surname that do not count in its place in a list: "A. van der Heijden" under H.
 _PREFIXES = frozenset({
@@ -56,14 +64,24 @@ def _is_initials(word: str) -> bool:
     return word.endswith(".") and all(len(part) <= 2 for part in word[:-1].split("."))
 
 
+def _is_title_after(word: str) -> bool:
+    return word.replace(".", "") in TITLES_AFTER
+
+
 def _without_titles(words: list[str]) -> list[str]:
     start = 0
-    while start < len(words) - 1 and words[start].rstrip(".") in _TITLES_BEFORE:
+    while start < len(words) - 1 and _is_title_before(words[start]):
         start += 1
     end = len(words)
-    while end > start + 1 and words[end - 1].replace(".", "") in _TITLES_AFTER:
+    while end > start + 1 and _is_title_after(words[end - 1]):
         end -= 1
     return words[start:end]
+
+
+def _only_titles(words: list[str]) -> bool:
+    """What follows a comma in "J. Bakker, MSc": titles, not given names."""
+    rest = [w for w in words if w != ","]
+    return bool(rest) and all(_is_title_after(w) or _is_title_before(w) for w in rest)
 
 
 def _split_name(words: list[str]) -> tuple[list[str], list[str], list[str]]:
@@ -71,7 +89,8 @@ def _split_name(words: list[str]) -> tuple[list[str], list[str], list[str]]:
 
     The rule (docs/data-model.md, "How names sort"): the surname follows the first run of
     tussenvoegsels after the first word that has a word after it (of two words, the first may
-    be one: "van Dijk"); without one, it starts at the first word after the first that holds a
+    be one: "van Dijk"); without one, after given names that are all initials, the rest is the
+    surname ("K. El Amrani"); otherwise it starts at the first word after the first that holds a
     hyphen ("Anna Jansen-de Vries"); otherwise it is the last word.
     """
     start = 1 if len(words) > 2 else 0
@@ -82,6 +101,13 @@ def _split_name(words: list[str]) -> tuple[list[str], list[str], list[str]]:
                 j += 1
             if j < len(words):
                 return words[:i], words[i:j], words[j:]
+    initials = 0
+    while initials < len(words) - 1 and (
+        _is_initials(words[initials]) or len(words[initials]) == 1
+    ):
+        initials += 1
+    if initials:
+        return words[:initials], [], words[initials:]
     for i, word in enumerate(words[1:], start=1):
         if "-" in word and not _is_initials(word):
             return words[:i], [], words[i:]
@@ -89,9 +115,10 @@ def _split_name(words: list[str]) -> tuple[list[str], list[str], list[str]]:
 
 
 def _split_inverted(words: list[str]) -> tuple[list[str], list[str], list[str]]:
-    """A name written "Jong, A. de" or "de Jong, A.": the surname before the comma."""
+    """A name written "Jong, A. de" or "Mevr. de Jong, B.": the surname before the comma."""
     comma = words.index(",")
-    last, first = words[:comma], _without_titles([w for w in words[comma + 1 :] if w != ","])
+    last = _without_titles(words[:comma])
+    first = _without_titles([w for w in words[comma + 1 :] if w != ","])
     start = 0
     while start < len(last) - 1 and last[start] in _PREFIXES:
         start += 1
@@ -117,9 +144,13 @@ def surname_key(
 
     "Mevr. A de Jong" sorts under J, "A.K. van der Heijden" under H. Where the registry gives the
     surname (and prefix, initials) they are used as given; otherwise they are derived from the
-    name as written (see _split_name). A name in the form "Jong, A. de" is read as such.
+    name as written (see _split_name). A name in the form "Jong, A. de" is read as such; one
+    in the form "J. Bakker, MSc" is not.
     """
     words = _words(display_name)
+    # A comma followed by titles only ("J. Bakker, MSc") is not the surname-first form.
+    while "," in words and _only_titles(words[words.index(",") + 1 :]):
+        words = words[: words.index(",")]
     if "," in words:
         given, tussen, family = _split_inverted(words)
     else:
