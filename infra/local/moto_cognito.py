@@ -18,7 +18,7 @@ from moto.cognitoidp.responses import CognitoIdpResponse
 from moto.core.responses import EmptyResult
 from moto.moto_api._internal import mock_random
 
-SOFTWARE_TOKEN = "SOFTWARE_TOKEN_MFA"
+SOFTWARE_TOKEN = "SOFTWARE_TOKEN_MFA"  # nosec B105: a challenge name, not a password
 
 
 def teach_moto_cognito() -> None:
