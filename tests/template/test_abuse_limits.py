@@ -1,4 +1,4 @@
-"""Abuse limits one client cannot sidestep: per viewer address (an IPv6 client as its /64) where
+"""Abuse limits one client cannot sidestep: per viewer address (an IPv6 client as its /56) where
 CloudFront sees it, one cap for every direct caller of the execute-api URL together, and a share
 of the account's concurrency for each API function, so a flood on the public check cannot starve
 signed-in contact persons."""
@@ -62,25 +62,29 @@ def header_written(code: str, viewer_ip: str) -> str:
     ("viewer", "counted_as"),
     [
         ("203.0.113.7", "203.0.113.7"),
-        ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::"),
-        ("2001:db8:1:2:ffff::1", "2001:db8:1:2::"),
-        ("2001:db8:1:2::", "2001:db8:1:2::"),
+        ("2001:db8:1:2:3:4:5:6", "2001:db8:1:0::"),
+        ("2001:db8:1:2ff:ffff::1", "2001:db8:1:200::"),
+        ("2001:db8:1:ab12::", "2001:db8:1:ab00::"),
         ("2001:db8::7", "2001:db8:0:0::"),
         ("2001:db8:a::", "2001:db8:a:0::"),
         ("::1", "0:0:0:0::"),
     ],
 )
-def test_an_ipv6_viewer_is_counted_as_its_64_and_an_ipv4_one_as_itself(
+def test_an_ipv6_viewer_is_counted_as_its_56_and_an_ipv4_one_as_itself(
     template: Template, viewer: str, counted_as: str
 ) -> None:
     assert header_written(viewer_function_code(template), viewer) == counted_as
 
 
-def test_addresses_of_one_64_share_one_count(template: Template) -> None:
+def test_addresses_of_one_56_share_one_count_and_the_next_56_has_its_own(
+    template: Template,
+) -> None:
     code = viewer_function_code(template)
-    rotated = {header_written(code, f"2001:db8:1:2::{n:x}") for n in range(1, 6)}
+    # A home line's /56: 256 /64s, any address in any of them.
+    rotated = {header_written(code, f"2001:db8:1:2{n:02x}::{n + 1:x}") for n in (0, 1, 0x7F, 0xFF)}
 
-    assert rotated == {"2001:db8:1:2::"}
+    assert rotated == {"2001:db8:1:200::"}
+    assert header_written(code, "2001:db8:1:300::1") == "2001:db8:1:300::"
 
 
 def rate_rule(template: Template, key: str) -> dict[str, Any]:
