@@ -242,11 +242,27 @@ def test_zip_name_keeps_accents_and_drops_unsafe_characters_of_the_reference() -
         ("Cursus maart (1/5)", "digitale-pasjes_Cursus-maart-(1-van-5)_28-11-2026.zip"),
         ("(12/12)", "digitale-pasjes_(12-van-12)_28-11-2026.zip"),
         ("Examen EX45465 (2 / 3)", "digitale-pasjes_Examen-EX45465-(2-van-3)_28-11-2026.zip"),
+        (
+            "Training 18/06/2026 (1/2)",
+            "digitale-pasjes_Training-18-06-2026-(1-van-2)_28-11-2026.zip",
+        ),
     ],
 )
 def test_the_part_of_a_split_request_survives_in_the_zip_name(
     reference: str, expected: str
 ) -> None:
+    assert zip_file_name(reference, CREATED) == expected
+
+
+@pytest.mark.parametrize(
+    ("reference", "expected"),
+    [
+        ("Training 18/06/2026", "digitale-pasjes_Training-18-06-2026_28-11-2026.zip"),
+        ("Groep 1/2 maart", "digitale-pasjes_Groep-1-2-maart_28-11-2026.zip"),
+        ("Lokaal (3/4) en (5/6) ", "digitale-pasjes_Lokaal-(3-4)-en-(5-van-6)_28-11-2026.zip"),
+    ],
+)
+def test_only_the_part_the_app_appends_is_read_as_a_part(reference: str, expected: str) -> None:
     assert zip_file_name(reference, CREATED) == expected
 
 

@@ -31,9 +31,10 @@ _WINDOWS_DEVICES = frozenset(
     | {f"{port}{n}" for port in ("COM", "LPT") for n in (*"0123456789", "¹", "²", "³")}
 )
 _DOTS = re.compile(r"\.{2,}")
-# "(1/5)": the part of a split request, as the web app appends it to the reference. A slash
-# may not stay in a file name, and dropped it would read "(15)": it becomes "1 van 5".
-_PART_OF = re.compile(r"(\d+)\s*/\s*(\d+)")
+# " (1/5)": the part of a split request, as the web app appends it at the end of the reference
+# (web/src/options.js). A slash may not stay in a file name, and dropped it would read "(15)":
+# it becomes "1 van 5". Only that part: a date the reference holds ("18/06/2026") is no part.
+_PART_OF = re.compile(r"\((\d+)\s*/\s*(\d+)\)\s*$")
 # Any other slash separates words ("EHBO/BHV"): dropped, it would glue them together.
 _SLASHES = re.compile(r"[/\\]+")
 _TRIM = "._- "
@@ -133,11 +134,12 @@ def zip_file_name(reference: str | None, created_at: datetime) -> str:
 
     The reference gets the same cleaning as an entry name, with `-` between its words so the
     `_` keeps separating the name's three parts; the part of a split request survives
-    ("Cursus (1/5)" → `Cursus-(1-van-5)`). The date is `created_at`'s own calendar date.
+    ("Cursus (1/5)" → `Cursus-(1-van-5)`); any other slash separates words ("Training
+    18/06/2026" → `Training-18-06-2026`). The date is `created_at`'s own calendar date.
     """
     day = created_at.strftime("%d-%m-%Y")
     ending = f"_{day}.zip"
     budget = MAX_ENTRY_BYTES - len(ZIP_PREFIX) - len(ending) - 1
-    spelled = _SLASHES.sub(" ", _PART_OF.sub(r"\1 van \2", reference or ""))
+    spelled = _SLASHES.sub(" ", _PART_OF.sub(r"(\1 van \2)", reference or ""))
     ref = _truncate_utf8(clean_part(spelled, separator="-"), budget)
     return "_".join(part for part in (ZIP_PREFIX, ref) if part) + ending
