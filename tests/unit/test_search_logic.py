@@ -17,7 +17,7 @@ from pasjes.domain import (
     SortOrder,
     status_of,
 )
-from pasjes.errors import InvalidCursor, OrganisationNotFound, OrganisationRequired
+from pasjes.errors import InvalidCursor, OrganisationNotFound
 from pasjes.logic.access import organisation_of
 from pasjes.logic.cursor import decode_cursor, encode_cursor
 from pasjes.logic.search import HolderSearch, search_holders
@@ -87,17 +87,15 @@ def test_garbage_cursors_are_refused(garbage: str) -> None:
         decode_cursor(garbage, "search", secret="s")
 
 
-def test_the_only_organisation_is_chosen_when_none_is_named() -> None:
+def test_the_named_organisation_is_chosen_only_among_the_callers_own() -> None:
     keira = Organisation("keira-bhv", "Keira BHV")
     other = Organisation("ehbo", "EHBO")
-    assert organisation_of([keira], None) == keira
     assert organisation_of([keira, other], "ehbo") == other
-    with pytest.raises(OrganisationRequired):
-        organisation_of([keira, other], None)
+    assert organisation_of([keira], "keira-bhv") == keira
     with pytest.raises(OrganisationNotFound):
         organisation_of([keira], "ehbo")
     with pytest.raises(OrganisationNotFound):
-        organisation_of([], None)
+        organisation_of([], "keira-bhv")
 
 
 def withdrawn_row(number: str, name: str) -> HolderRow:

@@ -23,7 +23,6 @@ from pasjes.errors import (
     HolderNotFound,
     HoldersNotFound,
     OrganisationNotFound,
-    OrganisationRequired,
     RequestExpired,
     RequestNotFound,
 )
@@ -32,15 +31,10 @@ from pasjes.rules import expired
 _Holder = TypeVar("_Holder")
 
 
-def organisation_of(mine: Sequence[Organisation], requested: str | None) -> Organisation:
+def organisation_of(mine: Sequence[Organisation], requested: str) -> Organisation:
     """The organisation a call is about, among the caller's own (`mine`); one that is not the
-    caller's looks nonexistent. Without `requested`, the caller's only organisation."""
-    if requested is None:
-        if len(mine) == 1:
-            return mine[0]
-        if not mine:
-            raise OrganisationNotFound()
-        raise OrganisationRequired()
+    caller's looks nonexistent. Every call names it (the API answers organisation_required
+    without it), a contact person of one organisation too."""
     for organisation in mine:
         if organisation.id == requested:
             return organisation

@@ -125,7 +125,7 @@ def file_name(organisation_id: str, search: HolderSearch, fmt: ExportFormat, tod
 
 def export_holders(
     caller_sub: str,
-    organisation: str | None,
+    organisation: str,
     search: HolderSearch,
     fmt: ExportFormat,
     *,

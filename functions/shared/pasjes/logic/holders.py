@@ -26,7 +26,7 @@ from pasjes.logic.pass_requests import Clock, utc_now
 from pasjes.logic.search import HolderSearch, search_holders
 
 
-def _organisation(caller_sub: str, requested: str | None) -> Organisation:
+def _organisation(caller_sub: str, requested: str) -> Organisation:
     return organisation_of(contacts.organisations_of(caller_sub), requested)
 
 
@@ -35,7 +35,7 @@ def me(caller_sub: str, email: str) -> Me:
     return Me(email=email, organisations=[OrganisationOut.model_validate(o) for o in mine])
 
 
-def exam_types(caller_sub: str, organisation: str | None) -> ExamTypes:
+def exam_types(caller_sub: str, organisation: str) -> ExamTypes:
     chosen = _organisation(caller_sub, organisation)
     stored = organisations.get_organisation(chosen.id)
     types = stored.exam_types if stored else ()
@@ -44,7 +44,7 @@ def exam_types(caller_sub: str, organisation: str | None) -> ExamTypes:
 
 def holder_list(
     caller_sub: str,
-    organisation: str | None,
+    organisation: str,
     search: HolderSearch,
     *,
     cursor: str | None,
@@ -75,7 +75,7 @@ def holder_list(
 
 
 def holder_details(
-    caller_sub: str, organisation: str | None, qualification_number: str, *, now: Clock = utc_now
+    caller_sub: str, organisation: str, qualification_number: str, *, now: Clock = utc_now
 ) -> HolderDetails:
     chosen = _organisation(caller_sub, organisation)
     row = registrations.get_rows(chosen.id, [qualification_number]).get(qualification_number)
