@@ -254,6 +254,9 @@ def _measure(args: argparse.Namespace, port: int) -> None:
                 "expiryTo": (today + timedelta(days=365)).isoformat(),
             },
         ),
+        # "Verloopt binnen": each qualification's own date, from the same chunks.
+        ("Verloopt binnen 3 maanden", {"expiring": "3m"}),
+        ("Verloopt binnen 12 maanden", {"expiring": "12m"}),
     ]
     figures = [
         measure(

@@ -16,6 +16,7 @@ reads one item instead of every chunk.
 
 from __future__ import annotations
 
+import gc
 import secrets
 import zlib
 from collections import OrderedDict, defaultdict
@@ -160,9 +161,17 @@ def _rows_of_chunks(
     )
     rows: list[HolderRow] = []
     chunks = 0
-    for item in query:
-        rows += _decoder().decode(zlib.decompress(item.rows or b""))
-        chunks += 1
+    # A chunk decodes into some 4,000 tuples (rows and their qualifications) and no cycle: with
+    # the collector on, its passes over them cost a cold 10,000-row list 150 ms (bench.search).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for item in query:
+            rows += _decoder().decode(zlib.decompress(item.rows or b""))
+            chunks += 1
+    finally:
+        if enabled:
+            gc.enable()
     return rows, chunks
 
 
