@@ -480,3 +480,18 @@ def test_an_invitation_the_pool_refuses_fails_the_import_before_any_table_is_wri
     again = run(export(dataset(), "e1"))
     assert again.outcome == "loaded"
     assert again.counts["contactPersonsInvited"] == 1  # contact@keira was made the first time
+
+
+def test_an_export_id_loaded_already_with_other_files_is_refused(
+    run: Callable[..., ImportReport],
+) -> None:
+    run(export(dataset(), "e1"))
+
+    report = run(export(dataset(keira=61), "e1", T0 + timedelta(hours=1)))
+
+    assert report.outcome == "refused"
+    assert report.errors == (
+        "export e1 was loaded already, with other files: a changed export needs an exportId "
+        "of its own",
+    )
+    assert len(rows_of_organisation(KEIRA.id)) == 60

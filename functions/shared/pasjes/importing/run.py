@@ -141,6 +141,14 @@ def _import(
             ],
         )
     elif last.export_id == manifest.export_id and not dry_run:
+        if files is not None and last.fingerprint not in (None, files):
+            return report(
+                "refused",
+                [
+                    f"export {manifest.export_id} was loaded already, with other files: "
+                    "a changed export needs an exportId of its own"
+                ],
+            )
         return report("unchanged")
     if keep_order and files is not None and files == last.fingerprint:
         # The files of the last export loaded, under a new id: nothing to read or write.
