@@ -539,3 +539,21 @@ def test_a_qualification_may_have_no_expiry_date(tmp_path: Path) -> None:
         if q.code == "BHV"
     )
     assert bhv.expiry_date is None
+
+
+def test_name_parts_survive_writing_and_reading(tmp_path: Path) -> None:
+    holders = (
+        VALID["holders"]
+        .replace(
+            "qualificationNumber,name,birthDate\n", "qualificationNumber,name,birthDate,surname\n"
+        )
+        .replace("1992-06-18\n", "1992-06-18,Tester\n")
+        .replace("1985-03-09\n", "1985-03-09,\n")
+        .replace("1990-12-31\n", "1990-12-31,\n")
+    )
+    dataset = parse_folder(write(tmp_path / "in", holders=holders))
+
+    write_folder(dataset, tmp_path / "out")
+
+    assert parse_folder(tmp_path / "out") == dataset
+    assert {h.surname for h in dataset.holders} == {"Tester", None}

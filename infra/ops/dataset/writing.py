@@ -24,6 +24,9 @@ def records_of(dataset: Dataset) -> dict[str, list[dict[str, str]]]:
                 "qualificationNumber": h.qualification_number,
                 "name": h.name,
                 "birthDate": h.birth_date.isoformat(),
+                "initials": h.initials or "",
+                "prefix": h.prefix or "",
+                "surname": h.surname or "",
             }
             for h in dataset.holders
         ],
