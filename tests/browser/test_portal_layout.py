@@ -130,6 +130,42 @@ def assert_table_fits(page: Page, table: Locator, what: str) -> None:
     assert box["right"] <= box["boxRight"] + 0.5, f"{what} is wider than its box: {box}"
 
 
+def assert_headers_break_between_words_or_at_a_hyphen(table: Locator, what: str) -> None:
+    """A header that takes two lines breaks at a space or a soft hyphen (which then shows as
+    "Geboorte-"), never inside a word where nothing shows that it goes on."""
+    broken = table.evaluate(
+        r"""(t) => {
+            const found = [];
+            const unseen = ".visually-hidden, [aria-hidden=true]";
+            for (const th of t.querySelectorAll("thead th")) {
+                const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+                let top = null;
+                let before = "";
+                for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                    if (node.parentElement.closest(unseen)) continue;
+                    for (let i = 0; i < node.data.length; i++) {
+                        const range = document.createRange();
+                        range.setStart(node, i);
+                        range.setEnd(node, i + 1);
+                        // The glyph's own box: at a line's start, Blink adds an empty one at
+                        // the end of the line before.
+                        const rect = [...range.getClientRects()].findLast((r) => r.width);
+                        if (rect && rect.height) {
+                            if (top !== null && rect.top > top + 2 && !/[\s\u00AD]/.test(before)) {
+                                found.push(`${th.textContent} after ${JSON.stringify(before)}`);
+                            }
+                            top = rect.top;
+                        }
+                        before = node.data[i];
+                    }
+                }
+            }
+            return found;
+        }"""
+    )
+    assert not broken, f"{what}: headers broken inside a word: {broken}"
+
+
 def luminance(rgb: str) -> float:
     """The relative luminance (WCAG 2) of a computed colour, "rgb(r, g, b)"."""
     channels = [int(c) / 255 for c in re.findall(r"\d+", rgb)[:3]]
@@ -194,6 +230,7 @@ def test_every_holder_row_action_is_in_view(sized_page: Page, base_url: str) -> 
     )
     assert_in_view(page, rows.get_by_role("button", name="Voeg toe"), "Voeg toe", at_least=25)
     assert_in_view(page, holders_table(page).get_by_role("columnheader"), "the column headers")
+    assert_headers_break_between_words_or_at_a_hyphen(holders_table(page), "the holder table")
     # And the rest of the screen's buttons: Voeg alle toe, Exporteer, the pager, the filters'.
     results = page.get_by_role("region", name="Kwalificatiehouders")
     assert_in_view(page, results.get_by_role("button"), "the results' buttons", at_least=55)
@@ -326,6 +363,7 @@ def test_download_pdfs_is_in_view(sized_page: Page, base_url: str, long_request:
     expect(row.get_by_role("button", name="Download pdf's")).to_be_visible()
 
     assert_table_fits(page, table, "the requests table")
+    assert_headers_break_between_words_or_at_a_hyphen(table, "the requests table")
     assert_in_view(page, table.get_by_role("button", name="Download pdf's"), "Download pdf's")
     assert_in_view(page, row.get_by_role("cell"), "the cells of a request")
     assert_accessible(page)

@@ -8,13 +8,15 @@ import { el, uid } from "./dom.js";
 
 // The sortable columns, in order: `cell(holder)` is what a row shows; `label` heads the column
 // and, on a phone where rows become cards, names the value in the card, except for the card's
-// `top` (name and number, which need no label). A header may break where its label has a "|" (a
-// <wbr>, which no screen reader hears), so that every column fits at 1024 px.
+// `top` (name and number, which need no label). A compound header may break where its label has a
+// soft hyphen (SHY), and then shows the hyphen ("Geboorte-" over "datum", one word, not two), so
+// that every column fits at 1024 px; accessible names and find-in-page ignore it.
+const SHY = "\u00AD";
 export const COLUMNS = [
-  { key: "qualificationNumber", label: "Kwalificatie|nr.", cell: (h) => h.qualificationNumber, top: true },
+  { key: "qualificationNumber", label: `Kwalificatie${SHY}nr.`, cell: (h) => h.qualificationNumber, top: true },
   { key: "name", label: "Naam", cell: (h) => h.name, top: true },
-  { key: "birthDate", label: "Geboorte|datum", cell: (h) => isoToDutch(h.birthDate) },
-  { key: "expiryDate", label: "Verval|datum", cell: expiryCell },
+  { key: "birthDate", label: `Geboorte${SHY}datum`, cell: (h) => isoToDutch(h.birthDate) },
+  { key: "expiryDate", label: `Verval${SHY}datum`, cell: expiryCell },
   { key: "status", label: "Status", cell: (h) => statusBadge(h.status) },
   { key: "externalNumber", label: "Extern nummer", cell: (h) => h.externalNumber || "-" },
 ];
@@ -25,14 +27,9 @@ function expiryCell(h) {
   return el("ul", { className: "expiring" }, ...h.expiring.map((q) => el("li", {}, `${q.name}: `, el("span", { className: "expiring__date" }, isoToDutch(q.expiryDate)))));
 }
 
-/** A column's label as text, for the cards' labels. */
+/** A column's label without its break, for the cards' labels, which have room for it whole. */
 export function plainLabel(column) {
-  return column.label.replaceAll("|", "");
-}
-
-/** A column's label for its header: text with a <wbr> where it may break. */
-function headerLabel(column) {
-  return column.label.split("|").flatMap((part, index) => (index ? [el("wbr"), part] : [part]));
+  return column.label.replaceAll(SHY, "");
 }
 
 /**
@@ -45,7 +42,7 @@ export function createHoldersTable({ selection, onSort, onPage, loadDetails, ann
   const headRow = el("tr", {});
   for (const column of COLUMNS) {
     const arrow = el("span", { className: "sort__arrow", "aria-hidden": "true" });
-    const button = el("button", { type: "button", className: "sort__button" }, ...headerLabel(column), arrow);
+    const button = el("button", { type: "button", className: "sort__button" }, column.label, arrow);
     button.addEventListener("click", () => onSort(column.key));
     const th = el("th", { scope: "col", className: `col col--${column.key}` }, button);
     headerCells.set(column.key, { th, arrow });

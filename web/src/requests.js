@@ -66,10 +66,11 @@ export function mountRequests(container, { api, me, submitted = null }) {
   // column, the table would not fit 1024 px and "Download pdf's" would slide out of sight.
   const headers = [
     ["Persoonlijk kenmerk", several ? el("span", { className: "table__subhead" }, " en organisatie") : null],
-    ["Kwalificatie", el("wbr"), "houders"],
+    // A soft hyphen: broken, the compound shows its hyphen ("Kwalificatie-" over "houders").
+    ["Kwalificatie\u00ADhouders"],
     ["Pasjes"],
     ["Ingediend"],
-    ["Beschikbaar", el("wbr"), " tot"],
+    ["Beschikbaar tot"],
     ["Status"],
     ["Gedownload"],
   ].map((label) => el("th", { scope: "col" }, ...label));
