@@ -233,6 +233,8 @@ def test_onbekend_offers_the_field_to_type_the_code_again(
     _open(page, base_url, mistyped)
     _verdict(page, "Onbekend")
 
+    # The field holds the code that was tried, to correct rather than type again.
+    expect(page.get_by_label("Code", exact=True)).to_have_value(mistyped)
     page.get_by_label("Code", exact=True).fill(valid.code.upper())
     page.get_by_role("button", name="Controleer").click()
 

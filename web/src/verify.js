@@ -87,7 +87,7 @@ function facts(answer) {
 }
 
 /** The field "Code" and the button "Controleer": for a checker who cannot scan the QR code. */
-function codeForm(onCode, { again = false } = {}) {
+function codeForm(onCode, { again = false, value = "" } = {}) {
   const codeField = field({
     id: "verify-code",
     label: "Code",
@@ -97,6 +97,8 @@ function codeForm(onCode, { again = false } = {}) {
   });
   codeField.input.setAttribute("autocapitalize", "none");
   codeField.input.setAttribute("spellcheck", "false");
+  // Under "Onbekend": the code that was tried, to correct the one character mistyped.
+  codeField.input.value = value;
   const form = el(
     "form",
     { className: "verify-form", noValidate: true, "aria-labelledby": "verify-form-title" },
@@ -194,7 +196,7 @@ export function mountVerify(main, { config, code }) {
     } else if (response.status === 404) {
       show(result, verdictBlock(VERDICTS.onbekend));
       // Mistyped? The same field as /v, to try the code again.
-      page.append(codeForm(checkTyped, { again: true }));
+      page.append(codeForm(checkTyped, { again: true, value: normalised }));
     } else if (response.status === 429) {
       showProblem(result, "Er worden nu te veel pasjes tegelijk gecontroleerd. Wacht een minuut en probeer het opnieuw.", retry);
     } else {
