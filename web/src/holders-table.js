@@ -10,7 +10,8 @@ import { el, uid } from "./dom.js";
 // and, on a phone where rows become cards, names the value in the card, except for the card's
 // `top` (name and number, which need no label). A compound header may break where its label has a
 // soft hyphen (SHY), and then shows the hyphen ("Geboorte-" over "datum", one word, not two), so
-// that every column fits at 1024 px; accessible names and find-in-page ignore it.
+// that every column fits at 1024 px. Chromium keeps it in the accessible name, where speech skips
+// it (a default-ignorable character); Playwright's name matching drops it.
 const SHY = "\u00AD";
 export const COLUMNS = [
   { key: "qualificationNumber", label: `Kwalificatie${SHY}nr.`, cell: (h) => h.qualificationNumber, top: true },
