@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Final
 
 # Letters that carry their "accent" in the base letter itself, so NFKD leaves them alone.
 _BASE_LETTERS = str.maketrans(
@@ -13,6 +14,10 @@ _BASE_LETTERS = str.maketrans(
         "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ß": "ss", "ẞ": "ss",
     }
 )  # fmt: skip
+# The version of what name_key and surname_key give, which every list row stores: raise it with
+# any change to them, so that the next import rewrites the lists (importing.digest.rows_hash).
+NAME_KEYS_VERSION: Final = 2
+
 # Titles before a name and after it: they are not searched on and do not count when sorting.
 TITLES_BEFORE = frozenset({
     "dhr", "mevr", "mw", "mevrouw", "meneer", "heer", "mr", "dr", "ir", "drs", "prof", "ing",

@@ -13,6 +13,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Final
 
 from pasjes.domain import Holder, HolderRow, Organisation, RowQualification
+from pasjes.text import NAME_KEYS_VERSION
 
 if TYPE_CHECKING:
     import msgspec
@@ -40,8 +41,12 @@ def rows_hash(registered: Sequence[tuple[str, str, str | None]]) -> str:
     """The hash of an organisation's list: of its (qualification number, holder hash, external
     number) in number order. A row is made from the holder and the external number alone
     (HolderRow.of), so this is the list's hash without making 250,000 rows; the rows' fields
-    are part of it, so a row that gains a field makes every list new once."""
-    return content_hash((HolderRow._fields, RowQualification._fields, registered))
+    are part of it, so a row that gains a field makes every list new once, and so is the
+    version of the keys a row derives from the name (search and sort), so a new rule reaches
+    every stored row."""
+    return content_hash(
+        (HolderRow._fields, RowQualification._fields, NAME_KEYS_VERSION, registered)
+    )
 
 
 def organisation_hash(organisation: Organisation) -> str:
