@@ -1,7 +1,7 @@
 """What an import of the national registry costs: items written, our CPU time, peak memory.
 
     .venv/bin/python -m bench.importing [--holders 250000] [--organisations 3000] \
-        [--largest 10000] [--contacts 5000] [--changed 0.01]
+        [--largest 10000] [--contacts 5000] [--changed 0.01] [--read-only]
 
 Generates a registry export (ZIP with manifest, as the registry drops it) of `--holders` holders
 with about 2.4 qualifications each at `--organisations` organisations (the largest has
@@ -19,6 +19,9 @@ items' sizes, as DynamoDB bills them: a write unit per 1 KB of item, a consisten
 4 KB read), our process's CPU time for the import (reading and checking the export included),
 and its peak RSS. The contact persons exist in the directory already (an in-memory one): the
 first import's 5,000 invitations are Cognito calls, not table writes, and are left out.
+
+moto takes minutes per 50,000 items, so the national size is measured with --read-only: the
+first export read, checked and diffed, and every item it would write made, with no table.
 """
 
 from __future__ import annotations
