@@ -121,8 +121,6 @@ def claim(export_id: str, exported_at: str | None, now: datetime, *, lock_minute
             actions=[
                 ImportModel.running.set(export_id),
                 ImportModel.running_since.set(stamp(now)),
-                # Whatever this import writes, the tables are no longer just the last export's.
-                ImportModel.fingerprint.remove(),
             ],
             condition=condition,
         )
@@ -133,6 +131,13 @@ def claim(export_id: str, exported_at: str | None, now: datetime, *, lock_minute
         if exported_at and current.exported_at is not None and current.exported_at > exported_at:
             raise NotNewer from None
         raise ImportRunning from None
+
+
+def forget_files(export_id: str) -> None:
+    """Before an import writes: the tables will no longer be just the last export's files."""
+    ImportModel(_STATE, _LAST).update(
+        actions=[ImportModel.fingerprint.remove()], condition=ImportModel.running == export_id
+    )
 
 
 def finish(export_id: str, exported_at: str, now: datetime, fingerprint: str | None = None) -> None:

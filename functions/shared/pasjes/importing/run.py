@@ -179,72 +179,81 @@ def _import(
         if not dry_run:
             _record_only(manifest, exported_at, now, files)
         return report("dry-run" if dry_run else "unchanged")
+    if not dry_run:
+        # Taken before anything is read, so the diff is against what no other import changes
+        # meanwhile (two uploads racing, or SQS delivering one event twice).
+        try:
+            imports.claim(
+                manifest.export_id,
+                exported_at if keep_order else None,
+                now(),
+                lock_minutes=rules.IMPORT_LOCK_MINUTES,
+            )
+        except imports.NotNewer:
+            return report("refused", ["a newer export was loaded while this one was checked"])
+        except imports.ImportRunning:
+            raise ImportBusy(
+                f"another import is running; export {manifest.export_id} waits"
+            ) from None
+    finished = False
     try:
-        dataset = read()
-    except DatasetError as error:
-        return report("failed", error.errors)
-
-    target = target_of(dataset)
-    errors = scope_errors(manifest, target)
-    if errors:
-        return report("failed", errors)
-    loaded = Loaded(holder_hashes=imports.holder_hashes(), digests=imports.organisation_digests())
-    reading = to_read(manifest, target, loaded)
-    target = with_rows(target, dataset, reading)
-    stored_lists = {o: registrations.stored_list(o) for o in sorted(reading.lists)}
-    contact_subs = {o: contacts.contact_subs(o) for o in sorted(reading.contacts)}
-    changed = [
-        n for n, h in target.holder_hashes.items() if loaded.holder_hashes.get(n) not in (None, h)
-    ]
-    users = directory.users()
-    result = plan(
-        manifest,
-        target,
-        loaded,
-        reading,
-        stored_rows={o: stored.by_number() for o, stored in stored_lists.items()},
-        contact_subs=contact_subs,
-        users=users,
-        old_holders=holders.get_holders(changed),
-    )
-    if result.errors:
-        return report("failed", result.errors, counts=result.counts)
-    if result.refusals:
-        return report("refused", result.refusals, counts=result.counts)
-    if dry_run:
-        return report("dry-run", counts=result.counts)
-
-    try:
-        imports.claim(
-            manifest.export_id,
-            exported_at if keep_order else None,
-            now(),
-            lock_minutes=rules.IMPORT_LOCK_MINUTES,
+        try:
+            dataset = read()
+        except DatasetError as error:
+            return report("failed", error.errors)
+        target = target_of(dataset)
+        errors = scope_errors(manifest, target)
+        if errors:
+            return report("failed", errors)
+        loaded = Loaded(
+            holder_hashes=imports.holder_hashes(), digests=imports.organisation_digests()
         )
-    except imports.NotNewer:
-        return report("refused", ["a newer export was loaded while this one was being checked"])
-    except imports.ImportRunning:
-        raise ImportBusy(f"another import is running; export {manifest.export_id} waits") from None
-    try:
-        loading = load(
-            result,
+        reading = to_read(manifest, target, loaded)
+        target = with_rows(target, dataset, reading)
+        stored_lists = {o: registrations.stored_list(o) for o in sorted(reading.lists)}
+        contact_subs = {o: contacts.contact_subs(o) for o in sorted(reading.contacts)}
+        changed = [
+            n
+            for n, h in target.holder_hashes.items()
+            if loaded.holder_hashes.get(n) not in (None, h)
+        ]
+        users = directory.users()
+        result = plan(
+            manifest,
             target,
             loaded,
-            stored_lists=stored_lists,
+            reading,
+            stored_rows={o: stored.by_number() for o, stored in stored_lists.items()},
+            contact_subs=contact_subs,
             users=users,
-            directory=directory,
+            old_holders=holders.get_holders(changed),
         )
+        if result.errors:
+            return report("failed", result.errors, counts=result.counts)
+        if result.refusals:
+            return report("refused", result.refusals, counts=result.counts)
+        if dry_run:
+            return report("dry-run", counts=result.counts)
+
+        imports.forget_files(manifest.export_id)
+        try:
+            loading = load(
+                result,
+                target,
+                loaded,
+                stored_lists=stored_lists,
+                users=users,
+                directory=directory,
+            )
+        except InvitationsFailed as error:
+            # Before any table was written: the users invited meanwhile are found next time.
+            return report("failed", error.errors, counts=result.counts)
         if keep_order:
             imports.finish(manifest.export_id, exported_at, now(), files)
-        else:
+            finished = True
+    finally:
+        if not dry_run and not finished:
             imports.release(manifest.export_id)
-    except InvitationsFailed as error:
-        # Before any table was written: the users invited meanwhile are found next time.
-        imports.release(manifest.export_id)
-        return report("failed", error.errors, counts=result.counts)
-    except BaseException:
-        imports.release(manifest.export_id)
-        raise
     counts = dict(result.counts)
     counts["requestsDeleted"] = loading.requests_deleted
     return report(
