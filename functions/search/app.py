@@ -78,8 +78,10 @@ ExpiringParam = Annotated[
         description="Verloopt binnen: only holders with a qualification (not withdrawn) whose "
         "own expiry date falls in the next 1, 3, 6 or 12 months (from today through the same "
         "day then, on the month's last day where it is shorter), or in the past 12 months "
-        "(past12m: through yesterday); each item then lists them in `expiring`. Whatever "
-        "the holder's other qualifications; one without an expiry date never counts."
+        "(past12m: through yesterday), or in the previous calendar month (lastMonth: the "
+        "monthly overview's count, which its mail links to); each item then lists them in "
+        "`expiring`. Whatever the holder's other qualifications; one without an expiry date "
+        "never counts."
     ),
 ]
 SortParam = Annotated[

@@ -31,6 +31,9 @@ export const EXPIRING_CHOICES = [
   ["12m", "12 maanden"],
   ["past12m", "Verlopen in de afgelopen 12 maanden"],
 ];
+// Not in the menu: the monthly overview's mail links to the previous calendar month, the window
+// it counted. Its option is hidden, so the menu shows it only while the URL holds it.
+const LINKED_CHOICES = [["lastMonth", "Verlopen in de vorige maand"]];
 
 export function defaultSort(state) {
   return state.expiring ? "expiryDate" : "name";
@@ -43,7 +46,7 @@ export function stateFromUrl(search = location.search) {
     const value = params.get(param);
     if (value !== null) state[key] = value;
   }
-  if (!EXPIRING_CHOICES.some(([value]) => value === state.expiring)) state.expiring = "";
+  if (![...EXPIRING_CHOICES, ...LINKED_CHOICES].some(([value]) => value === state.expiring)) state.expiring = "";
   if (!SORT_KEYS.has(state.sort)) state.sort = defaultSort(state);
   if (state.order !== "desc") state.order = "asc";
   state.page = Math.max(1, Number.parseInt(String(state.page), 10) || 1);
@@ -164,6 +167,7 @@ export function createFilterForm(organisations, { single }) {
     { name: "verloopt", className: "select" },
     el("option", { value: "" }, "Alle"),
     ...EXPIRING_CHOICES.map(([value, text]) => el("option", { value }, text)),
+    ...LINKED_CHOICES.map(([value, text]) => el("option", { value, hidden: true }, text)),
   );
   const qInput = el("input", { type: "search", name: "zoek", autocomplete: "off", spellcheck: false, maxLength: 100, className: "input" });
   const fields = {

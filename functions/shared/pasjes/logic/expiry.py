@@ -1,5 +1,6 @@
 """Expiry windows ("Verloopt binnen"): which of a holder's qualifications expire within the next
-months, or expired in the past twelve, each by its own expiry date.
+months, or expired in the past twelve or in the previous calendar month (the monthly overview's
+count, which its mail links to), each by its own expiry date.
 
 A row's Vervaldatum is the latest of the holder's qualifications, so a filter on it misses a
 holder whose first-aid diploma expires next month while a certificate runs two more years; a
@@ -25,6 +26,8 @@ class ExpiryWindow(StrEnum):
     SIX_MONTHS = "6m"
     TWELVE_MONTHS = "12m"
     PAST_TWELVE_MONTHS = "past12m"
+    # Not in the menu: the monthly overview's "verlopen in <vorige maand>" opens it.
+    LAST_MONTH = "lastMonth"
 
 
 # Months ahead of today; the past window looks back instead.
@@ -59,9 +62,18 @@ class Span:
         return not q.withdrawn and expiry is not None and self.first <= expiry <= self.last
 
 
+def last_month(today: date) -> Span:
+    """The calendar month before today's."""
+    first_of_this = today.replace(day=1)
+    first = add_months(first_of_this, -1)
+    return Span(first.isoformat(), (first_of_this - timedelta(days=1)).isoformat())
+
+
 def span_of(window: ExpiryWindow, *, today: date) -> Span:
     """Ahead: from today (still valid today) through the same day n months on. Past: expired,
-    so from twelve months ago through yesterday."""
+    so from twelve months ago through yesterday. Last month: the previous calendar month."""
+    if window is ExpiryWindow.LAST_MONTH:
+        return last_month(today)
     months = _MONTHS[window]
     if months < 0:
         return Span(add_months(today, months).isoformat(), (today - timedelta(days=1)).isoformat())

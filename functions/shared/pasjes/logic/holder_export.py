@@ -55,6 +55,7 @@ _WINDOW_NAMES = {
     ExpiryWindow.SIX_MONTHS: "verloopt-binnen-6-maanden",
     ExpiryWindow.TWELVE_MONTHS: "verloopt-binnen-12-maanden",
     ExpiryWindow.PAST_TWELVE_MONTHS: "verlopen-afgelopen-12-maanden",
+    ExpiryWindow.LAST_MONTH: "verlopen-vorige-maand",
 }
 
 
