@@ -19,6 +19,12 @@ logger = Logger()
 metrics = Metrics()
 
 
+class OverviewIncomplete(Exception):
+    """Some mails did not go. Raised so that Lambda retries the (asynchronous) invocation:
+    a normal return is a success, retried by nobody. The marks make the retry send only the
+    mails still unsent."""
+
+
 @logger.inject_lambda_context(clear_state=True)
 @tracing.capture_lambda_handler
 @metrics.log_metrics
@@ -37,6 +43,8 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     logger.info("monthly overview", extra=summary)
     metrics.add_metric(name="OverviewMailsSent", unit=MetricUnit.Count, value=len(run.sent))
     metrics.add_metric(name="OverviewMailsFailed", unit=MetricUnit.Count, value=len(run.failed))
+    if run.failed:
+        raise OverviewIncomplete(f"{len(run.failed)} mail(s) not sent")
     return summary
 
 

@@ -13,7 +13,7 @@ import pytest
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
-from functions.overview.app import handler
+from functions.overview.app import OverviewIncomplete, handler
 from pasjes.dal import contacts, holders, imports, registrations
 from pasjes.domain import Holder, HolderRow
 from tests.conftest import (
@@ -123,3 +123,36 @@ def test_nothing_is_sent_when_every_count_is_zero(overview: None) -> None:
     assert sent() == []
     # The three contact persons (of Keira BHV and EHBO West, of Keira BHV, of the brigade).
     assert answer["nothingToSay"] == len({CONTACT, COLLEAGUE, STRANGER})
+
+
+def test_a_run_with_a_mail_ses_refused_raises_so_lambda_retries_it(
+    overview: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from botocore.exceptions import ClientError
+
+    from pasjes.dal import mail
+
+    real = mail._ses()
+
+    class Refusing:
+        refuse = True
+
+        def send_email(self, **kwargs: Any) -> Any:
+            if self.refuse and kwargs["Destination"]["ToAddresses"] == [
+                "collega@keira-bhv.example"
+            ]:
+                raise ClientError({"Error": {"Code": "MessageRejected"}}, "SendEmail")
+            return real.send_email(**kwargs)
+
+    ses = Refusing()
+    monkeypatch.setattr(mail, "_ses", lambda: ses)
+    with pytest.raises(OverviewIncomplete):
+        run()
+    ses.refuse = False
+    retry = run()
+
+    assert sorted(m.destinations["ToAddresses"][0] for m in sent()) == [
+        "collega@keira-bhv.example",
+        "contact@keira-bhv.example",
+    ]
+    assert (retry["sent"], retry["alreadySent"]) == (1, 1)

@@ -6,11 +6,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from urllib.parse import parse_qs, urlsplit
 
 from pasjes.dal.mail import MailNotSent
 from pasjes.domain import Holder, HolderRow, Organisation
-from pasjes.logic.expiry import Span
-from pasjes.logic.overview import Sources, counts_of, last_month, run_overview
+from pasjes.logic.expiry import ExpiryWindow, Span, last_month
+from pasjes.logic.overview import Sources, counts_of, run_overview
+from pasjes.logic.search import HolderSearch, select_rows
 from pasjes.mail_text import Mail, OrganisationCounts, overview_mail
 from tests.conftest import qualification
 
@@ -51,12 +53,37 @@ def test_counts_are_holders_by_each_qualification_and_leave_withdrawn_ones_out()
     assert counts_of(rows, today=TODAY) == (2, 2)
 
 
+def test_the_expired_count_is_what_its_link_lists() -> None:
+    rows = [
+        holder("10000002", date(2027, 2, 28)),
+        holder("10000003", date(2027, 2, 1), date(2027, 5, 31)),
+        holder("10000006", date(2027, 1, 31)),  # in the past 12 months, not last month
+        holder("10000007", date(2026, 12, 1)),
+        holder("10000008", date(2027, 2, 14), withdrawn=True),
+    ]
+    _, expired = counts_of(rows, today=TODAY)
+    _, text, _ = overview_mail(
+        [OrganisationCounts(KEIRA, 0, expired)], today=TODAY, portal_url=PORTAL
+    )
+    link = next(w for w in text.split() if "verloopt=" in w and "verloopt=3m" not in w)
+    window = ExpiryWindow(parse_qs(urlsplit(link).query)["verloopt"][0])
+
+    listed, _ = select_rows(rows, HolderSearch(KEIRA.id, expiring=window), today=TODAY)
+
+    assert window is ExpiryWindow.LAST_MONTH
+    assert expired == len(listed) == 2
+    assert f"{expired} kwalificatiehouders met een kwalificatie die in februari 2027" in text
+
+
 class Recorder:
-    def __init__(self, rows: Mapping[str, Sequence[HolderRow]], fail_for: str = "") -> None:
+    def __init__(
+        self, rows: Mapping[str, Sequence[HolderRow]], fail_for: str = "", *, refused: bool = True
+    ) -> None:
         self.rows = rows
         self.marks: set[tuple[str, str]] = set()
         self.mails: list[Mail] = []
         self.fail_for = fail_for
+        self.refused = refused
         self.settings: dict[str, bool] = {}
 
     def claim(self, sub: str, month: str) -> bool:
@@ -67,7 +94,7 @@ class Recorder:
 
     def send(self, mail: Mail) -> None:
         if mail.to == self.fail_for:
-            raise MailNotSent(mail.to)
+            raise MailNotSent(mail.to, refused=self.refused)
         self.mails.append(mail)
 
     def sources(self) -> Sources:
@@ -127,6 +154,16 @@ def test_a_mail_that_fails_is_sent_by_the_next_run() -> None:
     assert (first.failed, second.sent) == (["b"], ["b"])
 
 
+def test_a_mail_that_timed_out_is_not_sent_twice() -> None:
+    # A timeout: SES may have taken it, so the mark stays and the retry sends nothing.
+    recorder = Recorder(ROWS, fail_for="b@keira.example", refused=False)
+    first = run_overview(TODAY, portal_url=PORTAL, sources=recorder.sources())
+    recorder.fail_for = ""
+    second = run_overview(TODAY, portal_url=PORTAL, sources=recorder.sources())
+
+    assert (first.failed, second.sent, second.already_sent) == (["b"], [], ["a", "b"])
+
+
 def test_the_mail_says_counts_and_links_in_dutch_and_names_nobody() -> None:
     counts = [OrganisationCounts(KEIRA, 12, 1), OrganisationCounts(WEST, 0, 3)]
 
@@ -136,7 +173,7 @@ def test_the_mail_says_counts_and_links_in_dutch_and_names_nobody() -> None:
     assert "12 kwalificatiehouders met een kwalificatie die binnen 3 maanden verloopt" in text
     assert "1 kwalificatiehouder met een kwalificatie die in februari 2027 is verlopen" in text
     assert f"{PORTAL}/?organisatie=keira-bhv&verloopt=3m" in text
-    assert f"{PORTAL}/?organisatie=ehbo-west&verloopt=past12m" in text
+    assert f"{PORTAL}/?organisatie=ehbo-west&verloopt=lastMonth" in text
     assert f"{PORTAL}/instellingen" in text
     assert "\r\n" in text
     assert f'href="{PORTAL}/?organisatie=keira-bhv&amp;verloopt=3m"' in html

@@ -2,8 +2,9 @@
 
 Counts and links only: never a holder's name, number or birth date (a mail may be forwarded,
 printed or read on a shared screen). Each organisation's line links to the portal on exactly
-that list ("Verloopt binnen 3 maanden", or "Verlopen in de afgelopen 12 maanden" for the ones
-that expired); every mail links to the setting that turns the overview off.
+that list ("Verloopt binnen 3 maanden", or the previous calendar month's expired ones:
+`verloopt=lastMonth`, the window the count uses); every mail links to the setting that turns
+the overview off.
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ def overview_mail(
     for c in counts:
         name = c.organisation.name
         ahead = list_url(portal_url, c.organisation.id, "3m")
-        past = list_url(portal_url, c.organisation.id, "past12m")
+        past = list_url(portal_url, c.organisation.id, "lastMonth")
         text_parts += [
             name,
             f"- {_holders(c.expiring)} met een kwalificatie die binnen 3 maanden verloopt: {ahead}",

@@ -24,7 +24,13 @@ MARK_DAYS = 45
 
 
 class MailNotSent(Exception):
-    """SES did not take the mail (after the SDK's retries)."""
+    """The mail may not have gone (after the SDK's retries). `refused`: SES answered that it
+    did not take it (an error response), so it surely did not go; otherwise (a timeout, a
+    broken connection) SES may have taken it after all."""
+
+    def __init__(self, to: str, *, refused: bool) -> None:
+        super().__init__(to)
+        self.refused = refused
 
 
 @cache
@@ -52,8 +58,10 @@ def send(mail: Mail) -> None:
             Content=content,
             ConfigurationSetName=settings.required("mail_configuration_set"),
         )
-    except (BotoCoreError, ClientError) as error:
-        raise MailNotSent(mail.to) from error
+    except ClientError as error:
+        raise MailNotSent(mail.to, refused=True) from error
+    except BotoCoreError as error:
+        raise MailNotSent(mail.to, refused=False) from error
 
 
 def _key(sub: str, month: str) -> str:

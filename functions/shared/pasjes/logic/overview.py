@@ -6,7 +6,8 @@ only: no name, number or birth date ever goes into a mail.
 Reads: the organisation list (the import's digests), then per organisation its packed list (one
 pass, as the holder list reads it) and its contact persons (the contacts table's byOrganisation
 index); the people's settings in one BatchGet. Nobody gets two mails in a month: a mark per
-person and month is written (create-only) before the mail goes, and taken back if it fails.
+person and month is written (create-only) before the mail goes, and taken back when SES refused
+the mail (so the retry sends it); after a timeout the mail may have gone, and the mark stays.
 """
 
 from __future__ import annotations
@@ -14,31 +15,26 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from pasjes.dal import contacts, imports, mail, organisations, registrations
 from pasjes.dal.mail import MailNotSent
 from pasjes.domain import HolderRow, Organisation
-from pasjes.logic.expiry import ExpiryWindow, Span, add_months, span_of
+from pasjes.logic.expiry import ExpiryWindow, span_of
 from pasjes.logic.pass_requests import Clock, utc_now
 from pasjes.mail_text import Mail, OrganisationCounts, overview_mail
 from pasjes.settings import get_settings
 
 # What the mail counts ahead: the "3 maanden" of "Verloopt binnen".
 AHEAD = ExpiryWindow.THREE_MONTHS
-
-
-def last_month(today: date) -> Span:
-    """The calendar month before today's."""
-    first_of_this = today.replace(day=1)
-    first = add_months(first_of_this, -1)
-    return Span(first.isoformat(), (first_of_this - timedelta(days=1)).isoformat())
+# What it counts back: the previous calendar month, the list its link opens (lastMonth).
+BEHIND = ExpiryWindow.LAST_MONTH
 
 
 def counts_of(rows: Iterable[HolderRow], *, today: date) -> tuple[int, int]:
     """(holders with a qualification expiring in the next 3 months, holders with one that
     expired last month), each qualification by its own expiry date, withdrawn ones left out."""
-    ahead, past = span_of(AHEAD, today=today), last_month(today)
+    ahead, past = span_of(AHEAD, today=today), span_of(BEHIND, today=today)
     expiring = expired = 0
     for row in rows:
         expiring += any(ahead.holds(q) for q in row.qualifications)
@@ -54,6 +50,7 @@ class OverviewRun:
     already_sent: list[str] = field(default_factory=list)
     opted_out: list[str] = field(default_factory=list)
     nothing_to_say: list[str] = field(default_factory=list)
+    # Not sent: refused by SES (mark taken back) or unknown (timeout: mark kept).
     failed: list[str] = field(default_factory=list)
 
 
@@ -101,9 +98,11 @@ def run_overview(today: date, *, portal_url: str, sources: Sources) -> OverviewR
         subject, text, html = overview_mail(counts, today=today, portal_url=portal_url)
         try:
             sources.send(Mail(emails[sub], subject, text, html))
-        except MailNotSent:
-            # Unsent: the mark goes, so the next run (a retry of the schedule) sends it.
-            sources.release(sub, month)
+        except MailNotSent as error:
+            # Refused: the mark goes, so the retry of this run (the handler raises) sends it.
+            # Unknown (a timeout): it may have gone, and a second mail is worse than none.
+            if error.refused:
+                sources.release(sub, month)
             run.failed.append(sub)
             continue
         run.sent.append(sub)
