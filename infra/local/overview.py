@@ -67,7 +67,9 @@ class LocalOverview:
         with self._lock:
             self.folder.mkdir(parents=True, exist_ok=True)
             before = len(_sent_messages(self.region))
-            summary = self.function.invoke({"source": "local", "detail-type": "make overview"})
+            summary = self.function.invoke(
+                {"source": "local", "detail-type": "make overview", "anyDay": True}
+            )
             new = _sent_messages(self.region)[before:]
             written = [self._write(message) for message in new]
         lines = [f"Monthly overview: {summary}"]

@@ -48,6 +48,10 @@ def overview(portal: None, monkeypatch: pytest.MonkeyPatch) -> None:
     from pasjes.settings import get_settings
 
     get_settings.cache_clear()
+    # The tests run on any day; when a run goes on is tests/unit/test_working_days.py's.
+    from pasjes.logic import working_days
+
+    monkeypatch.setattr(working_days, "overview_due", lambda day: True)
     boto3.client("ses", region_name=REGION).verify_email_identity(EmailAddress=SENDER)
     boto3.client("sesv2", region_name=REGION).create_configuration_set(
         ConfigurationSetName="pasjes-mail"
@@ -156,3 +160,16 @@ def test_a_run_with_a_mail_ses_refused_raises_so_lambda_retries_it(
         "contact@keira-bhv.example",
     ]
     assert (retry["sent"], retry["alreadySent"]) == (1, 1)
+
+
+def test_a_run_before_the_months_first_working_day_sends_nothing(
+    overview: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pasjes.logic import working_days
+
+    monkeypatch.setattr(working_days, "overview_due", lambda day: False)
+
+    answer = run()
+
+    assert sent() == []
+    assert (answer["notDue"], answer["sent"]) == (1, 0)

@@ -438,6 +438,7 @@ def test_every_function_is_given_the_deployed_names_of_what_settings_reads(
         "USER_POOL_ID",
         "MAIL_SENDER",
         "MAIL_CONFIGURATION_SET",
+        "MAIL_SEND_RATE",
     }
     variables = {f.name.upper() for f in dataclasses.fields(Settings)} - own
 

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 from pasjes.dal.mail import MailNotSent
 from pasjes.domain import Holder, HolderRow, Organisation
 from pasjes.logic.expiry import ExpiryWindow, Span, last_month
-from pasjes.logic.overview import Sources, counts_of, run_overview
+from pasjes.logic.overview import Pacer, Sources, counts_of, run_overview
 from pasjes.logic.search import HolderSearch, select_rows
 from pasjes.mail_text import Mail, OrganisationCounts, overview_mail
 from tests.conftest import qualification
@@ -198,3 +198,33 @@ def test_no_holder_data_reaches_a_mail() -> None:
     for mail in recorder.mails:
         for secret in ("Mevr. Geheim", "10000001", "1990", "01-01-1990"):
             assert secret not in mail.text + mail.html + mail.subject
+
+
+def test_when_time_runs_short_nobody_more_is_claimed_and_the_next_run_sends_to_them() -> None:
+    recorder = Recorder(ROWS)
+    checks = iter([False, True])
+    short = dataclasses.replace(recorder.sources(), out_of_time=lambda: next(checks, True))
+
+    first = run_overview(TODAY, portal_url=PORTAL, sources=short)
+    second = run_overview(TODAY, portal_url=PORTAL, sources=recorder.sources())
+
+    assert (first.sent, first.deferred) == (["a"], ["b"])
+    assert recorder.marks == {("a", "2027-03"), ("b", "2027-03")}
+    assert (second.sent, second.already_sent) == (["b"], ["a"])
+
+
+def test_sends_are_paced_to_the_send_rate() -> None:
+    clock = [100.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(round(seconds, 6))
+        clock[0] += seconds
+
+    pace = Pacer(4, clock=lambda: clock[0], sleep=sleep)
+    for _ in range(3):
+        pace()
+    clock[0] += 1.0
+    pace()
+
+    assert slept == [0.25, 0.25]

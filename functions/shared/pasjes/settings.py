@@ -73,6 +73,8 @@ class Settings:
     # (its suppression options stop mail to addresses that bounced or complained).
     mail_sender: Name | None = None
     mail_configuration_set: Name | None = None
+    # Mails a second at most: the account's SES maximum send rate (14 out of the sandbox).
+    mail_send_rate: Annotated[float, Field(gt=0)] = 14.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

@@ -36,8 +36,14 @@ class MailNotSent(Exception):
 @cache
 def _ses() -> Any:
     import boto3
+    from botocore.config import Config
 
-    return boto3.client("sesv2", region_name=get_settings().region)
+    # Short timeouts (the SDK's default read timeout is 60 s): the overview stops claiming
+    # people when 20 s are left (pasjes.logic.overview.STOP_MARGIN_MS), and a send must fit.
+    config = Config(
+        connect_timeout=3, read_timeout=5, retries={"mode": "standard", "max_attempts": 2}
+    )
+    return boto3.client("sesv2", region_name=get_settings().region, config=config)
 
 
 def send(mail: Mail) -> None:

@@ -5,13 +5,16 @@ only: no name, number or birth date ever goes into a mail.
 
 Reads: the organisation list (the import's digests), then per organisation its packed list (one
 pass, as the holder list reads it) and its contact persons (the contacts table's byOrganisation
-index); the people's settings in one BatchGet. Nobody gets two mails in a month: a mark per
-person and month is written (create-only) before the mail goes, and taken back when SES refused
-the mail (so the retry sends it); after a timeout the mail may have gone, and the mark stays.
+index); the people's settings in one BatchGet. Sends are paced to SES's send rate, and a run
+whose time runs short claims nobody more: the next day's run sends to them. Nobody gets two
+mails in a month: a mark per person and month is written (create-only) before the mail goes,
+and taken back when SES refused the mail (so the retry sends it); after a timeout the mail may
+have gone, and the mark stays.
 """
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +23,7 @@ from datetime import date
 from pasjes.dal import contacts, imports, mail, organisations, registrations
 from pasjes.dal.mail import MailNotSent
 from pasjes.domain import HolderRow, Organisation
+from pasjes.logic import working_days
 from pasjes.logic.expiry import ExpiryWindow, span_of
 from pasjes.logic.pass_requests import Clock, utc_now
 from pasjes.mail_text import Mail, OrganisationCounts, overview_mail
@@ -27,6 +31,9 @@ from pasjes.settings import get_settings
 
 # What the mail counts ahead: the "3 maanden" of "Verloopt binnen".
 AHEAD = ExpiryWindow.THREE_MONTHS
+# The time kept back at the end of an invocation: one send with the SES client's timeouts and
+# retries (pasjes.dal.mail) fits in it, and the function ends normally.
+STOP_MARGIN_MS = 20_000
 # What it counts back: the previous calendar month, the list its link opens (lastMonth).
 BEHIND = ExpiryWindow.LAST_MONTH
 
@@ -52,6 +59,33 @@ class OverviewRun:
     nothing_to_say: list[str] = field(default_factory=list)
     # Not sent: refused by SES (mark taken back) or unknown (timeout: mark kept).
     failed: list[str] = field(default_factory=list)
+    # Left for the next day's run: the time ran short before their turn (never claimed).
+    deferred: list[str] = field(default_factory=list)
+    # Before the month's first working day: the run read and sent nothing.
+    not_due: bool = False
+
+
+class Pacer:
+    """At most `per_second` sends a second (SES's maximum send rate): waits before a send that
+    would come too early."""
+
+    def __init__(
+        self,
+        per_second: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.interval = 1 / per_second
+        self.clock, self.sleep = clock, sleep
+        self.next = 0.0
+
+    def __call__(self) -> None:
+        now = self.clock()
+        if now < self.next:
+            self.sleep(self.next - now)
+            now = self.next
+        self.next = now + self.interval
 
 
 @dataclass(frozen=True)
@@ -66,6 +100,9 @@ class Sources:
     claim: Callable[[str, str], bool]
     release: Callable[[str, str], None]
     send: Callable[[Mail], None]
+    # Called before each send (the pacer); and whether to stop claiming people (time is short).
+    pace: Callable[[], None] = lambda: None
+    out_of_time: Callable[[], bool] = lambda: False
 
 
 def run_overview(today: date, *, portal_url: str, sources: Sources) -> OverviewRun:
@@ -92,10 +129,15 @@ def run_overview(today: date, *, portal_url: str, sources: Sources) -> OverviewR
         if all(c.expiring == 0 and c.expired_last_month == 0 for c in counts):
             run.nothing_to_say.append(sub)
             continue
+        if sources.out_of_time():
+            # Claimed and then killed, a person would get no mail this month: claim nobody more.
+            run.deferred.append(sub)
+            continue
         if not sources.claim(sub, month):
             run.already_sent.append(sub)
             continue
         subject, text, html = overview_mail(counts, today=today, portal_url=portal_url)
+        sources.pace()
         try:
             sources.send(Mail(emails[sub], subject, text, html))
         except MailNotSent as error:
@@ -109,9 +151,20 @@ def run_overview(today: date, *, portal_url: str, sources: Sources) -> OverviewR
     return run
 
 
-def send_monthly_overview(*, now: Clock = utc_now) -> OverviewRun:
-    """This month's overview, read from the tables and sent through SES."""
+def send_monthly_overview(
+    *,
+    now: Clock = utc_now,
+    remaining_ms: Callable[[], int] = lambda: 1 << 40,
+    any_day: bool = False,
+) -> OverviewRun:
+    """This month's overview, read from the tables and sent through SES; from the month's first
+    working day on (the schedule runs it on days 1 to 7), claiming nobody when less than
+    STOP_MARGIN_MS of the invocation's time (`remaining_ms`, the Lambda context's) is left.
+    `any_day`: today, whatever the day (`make overview`)."""
     moment = now()
+    # 07:00 in Amsterdam is the same day in UTC.
+    if not any_day and not working_days.overview_due(moment.date()):
+        return OverviewRun(not_due=True)
 
     def organisation_list() -> list[Organisation]:
         found = (organisations.get_organisation(i) for i in sorted(imports.organisation_digests()))
@@ -125,6 +178,8 @@ def send_monthly_overview(*, now: Clock = utc_now) -> OverviewRun:
         claim=lambda sub, month: mail.claim(sub, month, now=moment),
         release=mail.release,
         send=mail.send,
+        pace=Pacer(get_settings().mail_send_rate),
+        out_of_time=lambda: remaining_ms() < STOP_MARGIN_MS,
     )
     return run_overview(
         moment.date(), portal_url=get_settings().required("public_origin"), sources=sources

@@ -1,0 +1,33 @@
+"""template.yaml runs the monthly overview on days 1 to 7 (the function waits for the first
+Dutch working day), with time for a national run and SES's send rate as a parameter."""
+
+from __future__ import annotations
+
+import pytest
+from cfnlint.decode import decode
+
+from tests.template.test_template import TEMPLATE, Template, environment, properties, ref
+
+
+@pytest.fixture(scope="module")
+def template() -> Template:
+    decoded, problems = decode(str(TEMPLATE))
+    assert decoded is not None, problems
+    return dict(decoded)
+
+
+def test_the_overview_runs_on_the_first_seven_days_not_on_1w(template: Template) -> None:
+    overview = properties(template, "OverviewFunction")
+    schedule = overview["Events"]["Monthly"]["Properties"]
+
+    # 1W is the weekday nearest the 1st: Nieuwjaarsdag every January.
+    assert schedule["ScheduleExpression"] == "cron(0 7 1-7 * ? *)"
+    assert schedule["ScheduleExpressionTimezone"] == "Europe/Amsterdam"
+
+
+def test_the_overview_has_lambdas_longest_time_and_is_told_the_send_rate(
+    template: Template,
+) -> None:
+    assert properties(template, "OverviewFunction")["Timeout"] == 900
+    assert ref(environment(template, "OverviewFunction")["MAIL_SEND_RATE"]) == "MailSendRate"
+    assert template["Parameters"]["MailSendRate"]["Default"] == 14
