@@ -187,7 +187,7 @@ def test_a_bad_row_loads_nothing_and_says_where(run: Callable[..., ImportReport]
     report = run(payload)
 
     assert report.outcome == "failed"
-    assert any(e.startswith("holders.csv:") and "02-01-1980" in e for e in report.errors)
+    assert "holders.csv:2: birthDate is not a date written YYYY-MM-DD" in report.errors
     assert get_organisation(KEIRA.id) is None
     assert get_holder("00000001") is None
     assert imports.last_loaded().export_id is None
@@ -453,33 +453,66 @@ def test_every_import_leaves_one_audit_event_with_its_counts_and_no_names(
     assert "contact@keira" not in json.dumps(events)
 
 
-class RefusingJoris(CognitoDirectory):
-    """The pool, refusing to create joris@ (as Cognito refuses an address it does not take)."""
+def test_a_report_of_bad_rows_holds_no_birth_date_name_or_email(
+    run: Callable[..., ImportReport],
+) -> None:
+    payload = export(dataset(), "e1")
+    payload = rezipped(payload, "holders.csv", "1980-01-02", "02-01-1980")
+    payload = rezipped(payload, "holders.csv", "Dhr. A. Houder 3,", "Dhr. A. Hou\u202eder,")
+    payload = rezipped(payload, "contacts.csv", "joris@example.org", "joris at example.org")
+
+    report = run(payload)
+
+    assert report.outcome == "failed"
+    assert {
+        "contacts.csv:3: email does not look like an email address",
+        "holders.csv:2: birthDate is not a date written YYYY-MM-DD",
+        "holders.csv:4: name contains control or invisible characters (U+202E)",
+    } <= set(report.errors)
+    document = json.dumps(report.as_json())
+    for value in ("02-01-1980", "Hou", "joris at"):
+        assert value not in document
+
+
+class Refusing(CognitoDirectory):
+    """The pool, refusing to create joris@ with `code` (LimitExceededException: Cognito's
+    daily mail quota; InvalidParameterException: an address it does not take)."""
+
+    code = "LimitExceededException"
 
     def _create(self, email: str, password: str, organisations: Sequence[str]) -> Any:
         if email.startswith("joris"):
-            error = {"Error": {"Code": "InvalidParameterException", "Message": "Invalid email"}}
+            error = {"Error": {"Code": self.code, "Message": f"Cannot send to {email}"}}
             raise ClientError(error, "AdminCreateUser")  # type: ignore[arg-type]
         return super()._create(email, password, organisations)
 
 
-def test_an_invitation_the_pool_refuses_fails_the_import_before_any_table_is_written(
+def test_a_refused_invitation_leaves_that_contact_person_out_and_the_next_export_retries(
     run: Callable[..., ImportReport], pool: str
 ) -> None:
-    refusing = RefusingJoris(pool, client=boto3.client("cognito-idp", region_name=REGION))
+    refusing = Refusing(pool, client=boto3.client("cognito-idp", region_name=REGION))
+    payload = export(dataset(), "e1")
 
-    report = import_export(export(dataset(), "e1"), directory=refusing)
+    report = import_export(payload, directory=refusing)
 
-    assert report.outcome == "failed"
-    assert report.errors == (
-        "contacts: joris@example.org: the user pool refused the invitation "
-        "(InvalidParameterException: Invalid email)",
-    )
-    assert get_organisation(KEIRA.id) is None
-    assert imports.last_loaded().running is None
-    again = run(export(dataset(), "e1"))
+    assert report.outcome == "loaded"
+    assert report.errors == ("contacts.csv:3: invitation refused (LimitExceededException)",)
+    assert "joris@" not in json.dumps(report.as_json())
+    assert report.counts["contactPersonsInvited"] == 1
+    assert report.counts["contactPersonsLeftOut"] == 1
+    assert report.counts["membershipsAdded"] == 1
+    assert len(rows_of_organisation(JORIS.id)) == 10
+    assert organisations_of(cognito_user(pool, "contact@keira.example")["sub"]) != []
+    # The same files again, under the next id: read again, and joris is invited this time.
+    again = run(rezipped(payload, "manifest.json", '"e1"', '"e2"'))
     assert again.outcome == "loaded"
-    assert again.counts["contactPersonsInvited"] == 1  # contact@keira was made the first time
+    assert again.errors == ()
+    assert again.counts["contactPersonsInvited"] == 1
+    assert again.counts["membershipsAdded"] == 1
+    assert again.counts["holdersAdded"] == 0
+    assert organisations_of(cognito_user(pool, "joris@example.org")["sub"]) != []
+    third = run(export(dataset(), "e3", T0 + timedelta(hours=1)))
+    assert third.outcome == "unchanged"
 
 
 def test_an_export_id_loaded_already_with_other_files_is_refused(

@@ -207,12 +207,12 @@ def test_every_bad_row_of_every_file_is_reported_at_once(tmp_path: Path) -> None
     for expected in (
         "organisations.csv:3: duplicate organisation id 'keira-bhv' (first at organisations.csv:2)",
         "organisations.csv:5: name is empty",
-        "contacts.csv:3: email 'not-an-email' does not look like an email address",
+        "contacts.csv:3: email does not look like an email address",
         "contacts.csv:4: organisationId 'unknown-org' is not in organisations",
         "contacts.csv:5: duplicate membership",
-        "holders.csv:4: birthDate '18-06-1985' is not a date written YYYY-MM-DD",
+        "holders.csv:4: birthDate is not a date written YYYY-MM-DD",
         "holders.csv:6: name contains control or invisible characters (U+0007)",
-        "holders.csv:7: birthDate '1990-02-30' is not a date written YYYY-MM-DD",
+        "holders.csv:7: birthDate is not a date written YYYY-MM-DD",
         "holders.csv:8: name contains control or invisible characters (U+202E)",
         "holders.csv:9: name is empty",
         "qualifications.csv:3: parentCode XYZ is not a Diploma of holder 99600953",
@@ -319,7 +319,7 @@ def test_bad_json_entries_are_reported_by_list_and_index(tmp_path: Path) -> None
 
     assert raised.value.errors == [
         "data.json: unknown list 'extra'",
-        "data.json:holders[0]: birthDate 'x' is not a date written YYYY-MM-DD",
+        "data.json:holders[0]: birthDate is not a date written YYYY-MM-DD",
         "data.json:holders[1]: qualificationNumber must be a string",
         "data.json:registrations[0]: qualificationNumber 99600953 is not in holders",
     ]
@@ -495,9 +495,7 @@ def test_a_bad_row_in_an_export_is_reported_by_file_and_line() -> None:
     with pytest.raises(DatasetError) as raised:
         parse_export(zipped(VALID | {"holders": holders}))
 
-    assert raised.value.errors[0] == (
-        "holders.csv:2: birthDate '18-06-1992' is not a date written YYYY-MM-DD"
-    )
+    assert raised.value.errors[0] == ("holders.csv:2: birthDate is not a date written YYYY-MM-DD")
 
 
 def test_a_missing_file_in_an_export_is_reported() -> None:

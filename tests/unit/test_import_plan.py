@@ -254,21 +254,33 @@ def test_users_the_import_did_not_make_are_never_disabled_or_enabled() -> None:
 @pytest.mark.parametrize(
     ("user", "problem"),
     [
-        (DirectoryUser("b", "sub-b", enabled=False, managed=False), "the user is disabled"),
+        (
+            DirectoryUser("b", "sub-b", enabled=False, managed=False),
+            "the user is disabled, and was not made by the import",
+        ),
         (
             DirectoryUser("b", "sub-b", enabled=True, managed=False, email_verified=False),
-            "email is not verified",
+            "the user's email is not verified",
         ),
     ],
 )
-def test_a_contact_person_whose_user_cannot_be_one_fails_the_import(
+def test_a_contact_person_whose_user_cannot_be_one_is_left_out_and_the_rest_loads(
     user: DirectoryUser, problem: str
 ) -> None:
-    result = diff(data(), data(), directory=users("a@a.example") | {"b@b.example": user})
+    both = data(contacts={"a@a.example": (A.id,), "b@b.example": (A.id, B.id)})
+    after = replace(both, contact_places={"b@b.example": "contacts.csv:3"})
 
-    assert len(result.errors) == 1
-    assert result.errors[0].startswith("contacts: b@b.example: ")
-    assert problem in result.errors[0]
+    result = diff(data(), after, directory=users("a@a.example") | {"b@b.example": user})
+
+    assert result.errors == []
+    assert list(result.left_out.values()) == [f"contacts.csv:3: not made contact person: {problem}"]
+    assert "b@b.example" not in str(result.left_out.values())
+    assert [e for e, _ in result.memberships_put] == ["a@a.example"]
+    assert result.counts["contactPersonsLeftOut"] == 1
+    assert result.counts["membershipsAdded"] == 0
+    # B's membership is kept as it was, and both organisations are compared again next time.
+    assert result.memberships_ended == []
+    assert {o: d.contacts_hash for o, d in result.digests_put.items()} == {A.id: "", B.id: ""}
 
 
 def test_a_partial_export_leaves_other_organisations_and_their_contact_persons_alone() -> None:

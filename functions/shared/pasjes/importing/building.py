@@ -29,7 +29,8 @@ def build(tables: Mapping[str, Iterable[Record]], errors: list[str]) -> Dataset:
     """The dataset of the tables' records (read in the tables' order, each once); DatasetError
     with every problem when any is bad."""
     organisations = _organisations(tables["organisations"], errors)
-    memberships = _memberships(tables["contacts"], organisations, errors)
+    contact_places: dict[str, str] = {}
+    memberships = _memberships(tables["contacts"], organisations, errors, contact_places)
     holders = _holders(tables["holders"], errors)
     qualifications, exam_types = _qualifications(tables["qualifications"], holders, errors)
     registrations = _registrations(tables["registrations"], organisations, holders, errors)
@@ -38,6 +39,7 @@ def build(tables: Mapping[str, Iterable[Record]], errors: list[str]) -> Dataset:
     return Dataset(
         organisations=tuple(organisations.values()),
         memberships=memberships,
+        contact_places=contact_places,
         holders=tuple(
             Holder(
                 qualification_number=h.qualification_number,
@@ -70,8 +72,13 @@ def _organisations(records: Iterable[Record], errors: list[str]) -> dict[str, Or
 
 
 def _memberships(
-    records: Iterable[Record], organisations: Mapping[str, Organisation], errors: list[str]
+    records: Iterable[Record],
+    organisations: Mapping[str, Organisation],
+    errors: list[str],
+    places: dict[str, str],
 ) -> dict[str, tuple[str, ...]]:
+    """The memberships by email; `places` gets each person's first line (lower-cased email ->
+    `contacts.csv:LINE`), which later messages name them by."""
     memberships: dict[str, list[str]] = defaultdict(list)
     seen: dict[Any, str] = {}
     for record in records:
@@ -83,6 +90,7 @@ def _memberships(
         # Cognito compares emails without regard to case, so two spellings are one person.
         if first_seen(seen, (email.casefold(), organisation_id), row, "membership"):
             memberships[email].append(organisation_id)
+            places.setdefault(email.casefold(), record.where)
     return {email: tuple(ids) for email, ids in memberships.items()}
 
 

@@ -1,6 +1,6 @@
 """The contact persons' user pool, as the import needs it: who is there, invite, disable, enable.
 
-The import touches only the users it created itself: those carry `custom:managed = registry`
+The import touches only the users it created itself: those carry `custom:managed = import`
 (an immutable custom attribute of the pool). Operators and other users made by hand are never
 invited, disabled or enabled by it; they can still be contact persons (their memberships follow
 the export), if their email is verified and they are enabled.
@@ -23,8 +23,13 @@ if TYPE_CHECKING:
 
 
 class DirectoryError(Exception):
-    """The user pool refused a change (an address it does not take, a quota): the message says
-    what, for the report."""
+    """The user pool refused a change (an address it does not take, a quota). `code` is the
+    pool's error code (LimitExceededException, InvalidParameterException...), which the report
+    may show; the message may hold the address, which it may not."""
+
+    def __init__(self, code: str, message: str = "") -> None:
+        super().__init__(f"{code}: {message}" if message else code)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -103,7 +108,9 @@ class CognitoDirectory:
             created = self._create(email, password, organisations)
         except ClientError as error:
             detail = error.response.get("Error", {})
-            raise DirectoryError(f"{detail.get('Code')}: {detail.get('Message')}") from None
+            raise DirectoryError(
+                str(detail.get("Code") or "Unknown"), str(detail.get("Message") or "")
+            ) from None
         _, user = _directory_user(created)
         return user, Invitation(
             email=email, temporary_password=password, organisations=tuple(organisations)

@@ -26,16 +26,8 @@ from pasjes.dal import (
 from pasjes.dal.registrations import StoredList
 from pasjes.domain import Organisation
 from pasjes.importing.directory import Directory, DirectoryError, DirectoryUser
-from pasjes.importing.plan import Loaded, Plan, Target
+from pasjes.importing.plan import Loaded, Plan, Target, leave_out
 from pasjes.importing.report import Invitation
-
-
-class InvitationsFailed(Exception):
-    """The user pool refused some invitations; raised before any table is written."""
-
-    def __init__(self, errors: list[str]) -> None:
-        super().__init__("; ".join(errors))
-        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -56,18 +48,19 @@ def load(
 ) -> Loading:
     users = dict(users)
     invitations: list[Invitation] = []
-    refused: list[str] = []
     for email, organisation_ids in plan.invite.items():
         names = [target.organisations[o].name for o in organisation_ids]
         try:
             user, invitation = directory.invite(email, names)
         except DirectoryError as error:
-            refused.append(f"contacts: {email}: the user pool refused the invitation ({error})")
+            # One refusal (the pool's daily mail quota, an address it does not take) must not
+            # keep the rest of the export out: the person is left out, and invited again by
+            # the next import. The code only: the pool's message may repeat the address.
+            leave_out(plan, target, email.casefold(), f"invitation refused ({error.code})")
+            plan.counts["contactPersonsInvited"] -= 1
             continue
         users[email.casefold()] = user
         invitations.append(invitation)
-    if refused:
-        raise InvitationsFailed(refused)
 
     written = holders.put_holders(plan.holders_put, target.holder_hashes)
     written += organisations.put_organisations(plan.organisations_put)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 from pasjes.domain import ExamType, Holder, Organisation, Registration
@@ -52,6 +52,8 @@ class Dataset:
     registrations: tuple[Registration, ...]
     # The names of the exam type codes that qualifications use.
     exam_types: tuple[ExamType, ...] = ()
+    # Lower-cased email -> its first line (`contacts.csv:3`): messages name a person by it.
+    contact_places: Mapping[str, str] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)

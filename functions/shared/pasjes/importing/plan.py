@@ -34,6 +34,12 @@ class Target:
     rows: dict[str, list[HolderRow]]
     contacts: dict[str, list[str]]  # organisation -> its contact persons' emails, as given
     digests: dict[str, OrganisationDigest]
+    # Lower-cased email -> where the export names the person first (`contacts.csv:3`).
+    contact_places: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+    def place_of(self, email: str) -> str:
+        """How a message names a contact person: by line, never by address."""
+        return self.contact_places.get(email.casefold(), "contacts")
 
 
 def target_of(dataset: Dataset) -> Target:
@@ -65,6 +71,7 @@ def target_of(dataset: Dataset) -> Target:
         rows={},
         contacts=contacts,
         digests=digests,
+        contact_places=dataset.contact_places,
     )
 
 
@@ -137,6 +144,9 @@ class Plan:
     digests_removed: list[str] = field(default_factory=list)
     holder_buckets_of: list[str] = field(default_factory=list)  # numbers whose hash changed
     errors: list[str] = field(default_factory=list)  # the export cannot be loaded as it is
+    # Contact persons whose memberships are not written (lower-cased email -> why, by line):
+    # the rest loads, and their organisations' contact persons are compared again next time.
+    left_out: dict[str, str] = field(default_factory=dict)
     refusals: list[str] = field(default_factory=list)  # the guard's reasons
 
     @property
@@ -265,10 +275,15 @@ def _contacts(
             result.invite[spelled[key]] = organisation_ids
             continue
         if not user.email_verified:
-            result.errors.append(f"contacts: {spelled[key]}: the user's email is not verified")
+            leave_out(
+                result, target, key, "not made contact person: the user's email is not verified"
+            )
         elif not user.enabled and not user.managed:
-            result.errors.append(
-                f"contacts: {spelled[key]}: the user is disabled, and was not made by the import"
+            leave_out(
+                result,
+                target,
+                key,
+                "not made contact person: the user is disabled, and was not made by the import",
             )
         elif not user.enabled:
             result.enable.append(user.username)
@@ -280,12 +295,15 @@ def _contacts(
         emails = [] if organisation_id in reading.removed else target.contacts[organisation_id]
         kept: set[str] = set()
         for email in emails:
-            result.memberships_put.append((email, organisation_id))
             user = users.get(email.casefold())
             if user is not None and user.sub in existing:
-                kept.add(user.sub)
+                kept.add(user.sub)  # a person left out keeps a membership they had
+            elif email.casefold() in result.left_out:
+                continue
             else:
                 counts["membershipsAdded"] += 1
+            if email.casefold() not in result.left_out:
+                result.memberships_put.append((email, organisation_id))
         ended = sorted(existing - kept)
         result.memberships_ended += [(sub, organisation_id) for sub in ended]
         counts["membershipsEnded"] += len(ended)
@@ -302,6 +320,20 @@ def _contacts(
         if user.managed and user.enabled and email not in after
     )
     counts["contactPersonsDisabled"] = len(result.disable)
+
+
+def leave_out(result: Plan, target: Target, key: str, why: str) -> None:
+    """Leave a contact person's memberships out of the load (`key`: the lower-cased email), and
+    have their organisations' contact persons compared again by the next import."""
+    result.left_out[key] = f"{target.place_of(key)}: {why}"
+    put = [(e, o) for e, o in result.memberships_put if e.casefold() == key]
+    result.memberships_put = [m for m in result.memberships_put if m not in put]
+    result.counts["membershipsAdded"] -= len(put)
+    result.counts["contactPersonsLeftOut"] = len(result.left_out)
+    for organisation_id, emails in target.contacts.items():
+        if any(e.casefold() == key for e in emails):
+            digest = result.digests_put.get(organisation_id, target.digests[organisation_id])
+            result.digests_put[organisation_id] = replace(digest, contacts_hash="")
 
 
 def _share(removed: int, loaded: int) -> bool:

@@ -25,6 +25,8 @@ COUNT_KEYS: Final = (
     "contactPersonsInvited",
     "contactPersonsDisabled",
     "contactPersonsReenabled",
+    # Whose memberships were not written: an invitation the pool refused, a user it cannot use.
+    "contactPersonsLeftOut",
     "requestsDeleted",
 )
 

@@ -12,12 +12,13 @@ from typing import Any
 from pasjes import audit, rules
 from pasjes.dal import contacts, holders, imports, registrations
 from pasjes.importing.directory import Directory
-from pasjes.importing.loading import InvitationsFailed, load
+from pasjes.importing.loading import load
 from pasjes.importing.manifest import Manifest
 from pasjes.importing.model import Dataset, DatasetError
-from pasjes.importing.plan import Loaded, plan, scope_errors, target_of, to_read, with_rows
+from pasjes.importing.plan import Loaded, Plan, plan, scope_errors, target_of, to_read, with_rows
 from pasjes.importing.reading import fingerprint, parse_export, unpacked
 from pasjes.importing.report import ImportReport, Outcome, zero_counts
+from pasjes.importing.validating import in_reading_order
 
 
 class ImportBusy(RuntimeError):
@@ -233,23 +234,23 @@ def _import(
         if result.refusals:
             return report("refused", result.refusals, counts=result.counts)
         if dry_run:
-            return report("dry-run", counts=result.counts)
+            return report("dry-run", _left_out(result), counts=result.counts)
 
         imports.forget_files(manifest.export_id)
-        try:
-            loading = load(
-                result,
-                target,
-                loaded,
-                stored_lists=stored_lists,
-                users=users,
-                directory=directory,
-            )
-        except InvitationsFailed as error:
-            # Before any table was written: the users invited meanwhile are found next time.
-            return report("failed", error.errors, counts=result.counts)
+        loading = load(
+            result,
+            target,
+            loaded,
+            stored_lists=stored_lists,
+            users=users,
+            directory=directory,
+        )
         if keep_order:
-            imports.finish(manifest.export_id, exported_at, now(), files)
+            # Not the files' hash when someone was left out: the same files again must be read,
+            # so those are tried again.
+            imports.finish(
+                manifest.export_id, exported_at, now(), None if result.left_out else files
+            )
             finished = True
     finally:
         if not dry_run and not finished:
@@ -258,10 +259,15 @@ def _import(
     counts["requestsDeleted"] = loading.requests_deleted
     return report(
         "loaded" if result.changes_anything or loading.requests_deleted else "unchanged",
+        _left_out(result),
         counts=counts,
         items_written=loading.items_written,
         invitations=loading.invitations,
     )
+
+
+def _left_out(result: Plan) -> list[str]:
+    return in_reading_order(list(result.left_out.values()))
 
 
 def _record_only(
