@@ -153,7 +153,8 @@ _SEARCH_PARAMETERS = (
         "line per qualification, under the same access rules. CSV: UTF-8 with BOM, `;`, CRLF, "
         "dates dd-mm-jjjj, no cell starting a formula. XLSX: real dates, a header row, frozen "
         "panes; ask with `Accept: " + XLSX_MEDIA_TYPE + "` so API Gateway sends it as binary. "
-        f"At most {MAX_EXPORT_ROWS} holders (422 export_too_large)."
+        f"At most {MAX_EXPORT_ROWS} holders, and a file that fits Lambda's 6 MB answer (else "
+        "422 export_too_large)."
     ),
     responses={
         200: {

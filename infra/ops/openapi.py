@@ -45,7 +45,11 @@ _ERRORS = {
         "POST /requests the person's quota (too_many_pending: 10 requests waiting for their "
         "passes; daily_limit_reached: 100 a UTC day). Retry-After says when to try again."
     ),
-    "422": "Understood but not possible: too many passes, no passes, or a reused key.",
+    "422": (
+        "Understood but not possible: too many passes, no passes, or a reused key; for an "
+        "export (export_too_large), more holders than an export holds (count, limit) or a file "
+        "larger than Lambda's 6 MB answer (size, maxSize): narrow the search."
+    ),
     "503": (
         "Busy (code busy: the database is overloaded for a moment; Retry-After says when to "
         "try again), or for POST /requests the request could not be queued (queue_unavailable: "
@@ -62,7 +66,7 @@ _PUBLIC = {("/verify/{code}", "get")}
 _OPERATION_ERRORS = {
     ("/exam-types", "get"): ["404"],
     ("/holders", "get"): ["404"],
-    ("/holders/export", "get"): ["404"],
+    ("/holders/export", "get"): ["404", "422"],
     ("/holders/{qualificationNumber}", "get"): ["404"],
     ("/requests", "post"): ["404", "409", "413", "415", "422", "503"],
     ("/requests/preview", "post"): ["404", "413", "415"],

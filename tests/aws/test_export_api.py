@@ -156,3 +156,22 @@ def test_more_than_the_limit_is_refused_with_what_to_do(
 
     assert response["statusCode"] == 422
     assert "export_too_large" in response["body"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_file_too_large_for_lambdas_answer_is_refused_with_what_to_do(
+    portal: None, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    whole = body_of(export({"format": fmt}))
+    # Just below what the body becomes in the answer (base64 for XLSX, a JSON string for CSV).
+    wire = 4 * -(-len(whole) // 3) if fmt == "xlsx" else len(json.dumps(whole.decode()))
+    monkeypatch.setattr("pasjes.logic.holder_export.MAX_EXPORT_RESPONSE_BYTES", wire - 1)
+
+    response = export({"format": fmt})
+
+    assert response["statusCode"] == 422
+    answer = json.loads(response["body"])
+    assert (answer["code"], answer["size"]) == ("export_too_large", wire)
+    assert "Narrow the search" in answer["message"]
+    monkeypatch.setattr("pasjes.logic.holder_export.MAX_EXPORT_RESPONSE_BYTES", wire)
+    assert export({"format": fmt})["statusCode"] == 200

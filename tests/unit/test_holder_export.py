@@ -9,7 +9,13 @@ from datetime import date
 
 from pasjes.domain import Holder, HolderRow, Qualification
 from pasjes.logic.expiry import ExpiryWindow, span_of
-from pasjes.logic.holder_export import HEADER, ExportFormat, export_lines, file_name
+from pasjes.logic.holder_export import (
+    HEADER,
+    ExportFormat,
+    export_lines,
+    file_name,
+    response_size,
+)
 from pasjes.logic.search import HolderSearch
 from tests.conftest import qualification
 
@@ -69,3 +75,10 @@ def test_the_file_name_says_organisation_filter_and_day_but_not_what_was_searche
     assert file_name("keira-bhv", HolderSearch("keira-bhv"), ExportFormat.CSV, TODAY) == (
         "kwalificatiehouders-keira-bhv-2027-01-31.csv"
     )
+
+
+def test_the_answers_size_counts_base64_for_xlsx_and_json_escapes_for_csv() -> None:
+    assert response_size(b"x" * 3_000_000, ExportFormat.XLSX) == 4_000_000
+    assert response_size(b"x" * 3_000_001, ExportFormat.XLSX) == 4_000_004
+    # "é" is 2 bytes of UTF-8 and 6 in the answer (\u00e9); a quote and CRLF double.
+    assert response_size('é"\r\n'.encode(), ExportFormat.CSV) == len('"') * 2 + 6 + 2 + 4

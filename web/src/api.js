@@ -82,6 +82,9 @@ export function dutchMessage(status, body) {
     case "no_passes":
       return "Met deze keuzes is er geen enkel pasje te maken: geen van de gekozen kwalificatiehouders heeft een kwalificatie met de gekozen kwalificaties en vervaldata. Kies andere kwalificaties of vervaldata.";
     case "export_too_large":
+      if (body.maxSize) {
+        return `Dit bestand zou ${(body.size / 1e6).toLocaleString("nl-NL", { maximumFractionDigits: 1 })} MB worden; een export mag hoogstens ${(body.maxSize / 1e6).toLocaleString("nl-NL", { maximumFractionDigits: 1 })} MB zijn. Verfijn de filters (examentype, examennummer, Verloopt binnen) en exporteer de delen.`;
+      }
       return `Deze zoekopdracht vindt ${plural(body.count ?? 0, "kwalificatiehouder", "kwalificatiehouders")}; een export bevat er hoogstens ${(body.limit ?? 10000).toLocaleString("nl-NL")}. Verfijn de filters (examentype, examennummer, Verloopt binnen) en exporteer de delen.`;
     case "idempotency_key_reused":
       return "Dit verzoek leek op een eerder verzoek met andere gegevens. Klik nog een keer op de knop om het opnieuw in te dienen.";

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from pasjes.rules import MAX_EXPORT_ROWS, REQUEST_LIFETIME_DAYS
+from pasjes.rules import MAX_EXPORT_RESPONSE_BYTES, MAX_EXPORT_ROWS, REQUEST_LIFETIME_DAYS
 from pasjes.text import safe_echo
 
 _NAMES_SHOWN = 10
@@ -160,6 +160,22 @@ class ExportTooLarge(PortalError):
             "Narrow the search (exam type, exam number, expiry) and export the parts.",
             count=count,
             limit=MAX_EXPORT_ROWS,
+        )
+
+
+class ExportFileTooLarge(PortalError):
+    """Within the holder limit, but the file does not fit Lambda's answer."""
+
+    status = 422
+    code = "export_too_large"
+
+    def __init__(self, size: int) -> None:
+        super().__init__(
+            f"This export would be {size / 1_000_000:.1f} MB; an answer holds at most "
+            f"{MAX_EXPORT_RESPONSE_BYTES / 1_000_000:.1f} MB. Narrow the search (exam type, "
+            "exam number, expiry) and export the parts.",
+            size=size,
+            maxSize=MAX_EXPORT_RESPONSE_BYTES,
         )
 
 

@@ -22,6 +22,10 @@ DOWNLOAD_URL_SECONDS: Final = 300
 MAX_PREVIEW_HOLDERS: Final = 10_000
 # Holders in one export ("Exporteer"): a whole organisation, within Lambda's 6 MB answer.
 MAX_EXPORT_ROWS: Final = 10_000
+# The export's body as it leaves the function (the XLSX base64, the CSV as a JSON string):
+# Lambda's 6 MB synchronous answer (6,291,456 bytes), less room for the headers and the rest
+# of the answer. Long names can make 10,000 holders larger than this.
+MAX_EXPORT_RESPONSE_BYTES: Final = 6_291_456 - 128 * 1024
 
 # Per contact person: requests waiting for or in render at once, and submitted per day.
 MAX_PENDING_REQUESTS: Final = 10

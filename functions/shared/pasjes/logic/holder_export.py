@@ -8,6 +8,7 @@ each qualification (pasjes.domain.RowQualification), so no item per holder.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -16,13 +17,13 @@ from enum import StrEnum
 from pasjes import audit
 from pasjes.dal import contacts, registrations
 from pasjes.domain import HolderRow, SortOrder, status_of
-from pasjes.errors import ExportTooLarge
+from pasjes.errors import ExportFileTooLarge, ExportTooLarge
 from pasjes.filenames import clean_part
 from pasjes.logic.access import organisation_of
 from pasjes.logic.expiry import ExpiryWindow, Span, span_of
 from pasjes.logic.pass_requests import Clock, utc_now
 from pasjes.logic.search import HolderSearch, select_rows
-from pasjes.rules import MAX_EXPORT_ROWS
+from pasjes.rules import MAX_EXPORT_RESPONSE_BYTES, MAX_EXPORT_ROWS
 from pasjes.spreadsheets import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, Cell, to_csv, to_xlsx
 
 
@@ -168,5 +169,17 @@ def build_export(
         body, media_type = to_xlsx(header, lines, sheet="Kwalificatiehouders"), XLSX_MEDIA_TYPE
     else:
         body, media_type = to_csv(header, lines), CSV_MEDIA_TYPE
+    size = response_size(body, fmt)
+    if size > MAX_EXPORT_RESPONSE_BYTES:
+        raise ExportFileTooLarge(size)
     name = file_name(organisation_id, search, fmt, today)
     return ExportFile(body, media_type, name, len(selected))
+
+
+def response_size(body: bytes, fmt: ExportFormat) -> int:
+    """The body's bytes in Lambda's answer: the XLSX in base64 (4 for every 3), the CSV as a
+    JSON string (escaped: quotes, line ends, and every non-ASCII character as \\uXXXX, which
+    is what json.dumps writes by default)."""
+    if fmt is ExportFormat.XLSX:
+        return 4 * -(-len(body) // 3)
+    return len(json.dumps(body.decode()))
