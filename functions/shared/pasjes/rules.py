@@ -89,3 +89,5 @@ LARGE_REMOVAL_SHARE: Final = 0.10
 LARGE_REMOVAL_MIN_HOLDERS: Final = 50
 # An import's lock is taken over after this long: the function's own timeout is 15 minutes.
 IMPORT_LOCK_MINUTES: Final = 20
+# A running import renews its lock this often (the CLI's import has no time limit).
+IMPORT_LOCK_RENEW_MINUTES: Final = 5

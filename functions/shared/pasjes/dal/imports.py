@@ -72,6 +72,7 @@ class LastLoaded:
     running: str | None
     running_since: str | None
     fingerprint: str | None = None
+    loaded_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,10 @@ class NotNewer(Exception):
     """An export at least as new was loaded meanwhile."""
 
 
+class StateChanged(Exception):
+    """Another import loaded (or started writing) since the state the caller decided on."""
+
+
 def stamp(moment: datetime) -> str:
     """A UTC time as fixed-width text, so that times compare as strings in conditions."""
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -102,20 +107,49 @@ def last_loaded() -> LastLoaded:
     except DoesNotExist:
         return LastLoaded(None, None, None, None)
     return LastLoaded(
-        item.export_id, item.exported_at, item.running, item.running_since, item.fingerprint
+        item.export_id,
+        item.exported_at,
+        item.running,
+        item.running_since,
+        item.fingerprint,
+        item.loaded_at,
     )
 
 
-def claim(export_id: str, exported_at: str | None, now: datetime, *, lock_minutes: int) -> None:
+def _unchanged_since(expected: LastLoaded) -> Any:
+    """The state is still `expected`: the same export loaded at the same time, and its files'
+    hash not forgotten (an import that started writing forgets it)."""
+    condition: Any = None
+    for attribute, value in (
+        (ImportModel.export_id, expected.export_id),
+        (ImportModel.loaded_at, expected.loaded_at),
+        (ImportModel.fingerprint, expected.fingerprint),
+    ):
+        test = attribute.does_not_exist() if value is None else attribute == value
+        condition = test if condition is None else condition & test
+    return condition
+
+
+def claim(
+    export_id: str,
+    exported_at: str | None,
+    now: datetime,
+    *,
+    lock_minutes: int,
+    expected: LastLoaded | None = None,
+) -> None:
     """Take the lock for this export: only when no other import holds it (or its holder has
-    been gone for `lock_minutes`) and, given `exported_at`, no newer export was loaded.
-    ImportRunning or NotNewer."""
+    been gone for `lock_minutes`), given `exported_at`, no newer export was loaded, and given
+    `expected` (the state the import was decided on), nothing was loaded since.
+    ImportRunning, NotNewer or StateChanged."""
     stale = stamp(now - timedelta(minutes=lock_minutes))
     condition = ImportModel.running.does_not_exist() | (ImportModel.running_since < stale)
     if exported_at is not None:
         condition &= ImportModel.exported_at.does_not_exist() | (
             ImportModel.exported_at <= exported_at
         )
+    if expected is not None:
+        condition &= _unchanged_since(expected)
     try:
         ImportModel(_STATE, _LAST).update(
             actions=[
@@ -130,6 +164,22 @@ def claim(export_id: str, exported_at: str | None, now: datetime, *, lock_minute
         current = last_loaded()
         if exported_at and current.exported_at is not None and current.exported_at > exported_at:
             raise NotNewer from None
+        if current.running is not None and (current.running_since or "") >= stale:
+            raise ImportRunning from None
+        raise StateChanged from None
+
+
+def renew(export_id: str, now: datetime) -> None:
+    """Keep the lock of a long import from being taken over: only if it is still ours,
+    else ImportRunning (another import took it over)."""
+    try:
+        ImportModel(_STATE, _LAST).update(
+            actions=[ImportModel.running_since.set(stamp(now))],
+            condition=ImportModel.running == export_id,
+        )
+    except UpdateError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
         raise ImportRunning from None
 
 

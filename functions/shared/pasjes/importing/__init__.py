@@ -8,6 +8,7 @@ export's bytes to a checked `Dataset`, every problem as `file:line: message`), `
 writes), `directory` (the user pool), `report`, and `run` (the whole import).
 """
 
+from pasjes.importing.claiming import ImportBusy
 from pasjes.importing.directory import (
     CognitoDirectory,
     Directory,
@@ -20,7 +21,7 @@ from pasjes.importing.manifest import Manifest, ManifestError
 from pasjes.importing.model import FIELDS, OMISSIBLE_COLUMNS, Dataset, DatasetError
 from pasjes.importing.reading import parse, parse_export, parse_folder, parse_json
 from pasjes.importing.report import COUNT_KEYS, ImportReport, Invitation, Outcome
-from pasjes.importing.run import ImportBusy, import_dataset, import_export
+from pasjes.importing.run import import_dataset, import_export
 
 __all__ = [
     "COUNT_KEYS",

@@ -66,10 +66,10 @@ def unpacked(payload: bytes) -> bytes:
 
 
 def fingerprint(payload: bytes) -> tuple[Manifest, str] | None:
-    """A ZIP export's manifest and a hash of its five files as they are (not of the manifest):
-    an export the same as the last loaded but for its id and time is known by it without
-    reading a row. None for the JSON form, or when the manifest is not right (then
-    `parse_export` says what is wrong)."""
+    """A ZIP export's manifest and a hash of its five files as they are and of what they cover
+    (the manifest's scope and organisations, not its id and time): an export the same as the
+    last loaded but for its id and time is known by it without reading a row. None for the JSON
+    form, or when the manifest is not right (then `parse_export` says what is wrong)."""
     payload = unpacked(payload)
     if payload[:4] != _ZIP:
         return None
@@ -82,12 +82,25 @@ def fingerprint(payload: bytes) -> tuple[Manifest, str] | None:
     if manifest is None:
         return None
     digest = hashlib.sha256()
+    # A full export with the files of a partial one loaded before removes what the partial
+    # one left alone: not the same export.
+    digest.update(json.dumps([manifest.scope, sorted(manifest.organisations)]).encode())
     for table in FIELDS:
         info = members.get(f"{table}.csv")
         data = archive.read(info) if info is not None else b""
         digest.update(f"{table}:{len(data)}:".encode())
         digest.update(data)
     return manifest, digest.hexdigest()
+
+
+def content_hash(payload: bytes) -> str | None:
+    """The JSON form's hash: of the document as sent (its manifest included), so that an
+    exportId loaded before and sent again with other content is known as such. None for a ZIP
+    (`fingerprint` hashes its files)."""
+    payload = unpacked(payload)
+    if payload[:4] == _ZIP:
+        return None
+    return "json:" + hashlib.sha256(payload).hexdigest()
 
 
 def parse_export(payload: bytes) -> tuple[Manifest, Dataset]:
@@ -289,3 +302,26 @@ def _json_values(
         errors.extend(f"{where}: {p}" for p in problems)
         return None
     return values
+
+
+def manifest_in(payload: bytes) -> Manifest | None:
+    """An export's manifest alone, its rows unread (what names its report); None when it cannot
+    be read or is not right."""
+    errors: list[str] = []
+    try:
+        payload = unpacked(payload)
+    except DatasetError:
+        return None
+    if payload[:4] == _ZIP:
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(payload))
+        except zipfile.BadZipFile:
+            return None
+        return _zip_manifest(archive, _members(archive), errors)
+    try:
+        document = json.loads(payload.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(document, dict):
+        return None
+    return _manifest_of(document.get("manifest"), errors)

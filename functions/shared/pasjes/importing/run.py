@@ -9,20 +9,17 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from pasjes import audit, rules
+from pasjes import audit
 from pasjes.dal import contacts, holders, imports, registrations
+from pasjes.importing.claiming import Heartbeat, claim
 from pasjes.importing.directory import Directory
 from pasjes.importing.loading import load
 from pasjes.importing.manifest import Manifest
 from pasjes.importing.model import Dataset, DatasetError
 from pasjes.importing.plan import Loaded, Plan, plan, scope_errors, target_of, to_read, with_rows
-from pasjes.importing.reading import fingerprint, parse_export, unpacked
+from pasjes.importing.reading import content_hash, fingerprint, parse_export, unpacked
 from pasjes.importing.report import ImportReport, Outcome, zero_counts
 from pasjes.importing.validating import in_reading_order
-
-
-class ImportBusy(RuntimeError):
-    """Another import is running: retry later (the function lets SQS deliver the event again)."""
 
 
 def _utcnow() -> datetime:
@@ -65,7 +62,16 @@ def _import_export(
         known = fingerprint(payload)
         if known is None:
             manifest, dataset = parse_export(payload)
-            return import_dataset(dataset, manifest, dry_run=dry_run, directory=directory, now=now)
+            # The JSON form: its hash is known only once it is read.
+            return _import(
+                lambda: dataset,
+                manifest,
+                dry_run=dry_run,
+                directory=directory,
+                now=now,
+                keep_order=True,
+                files=content_hash(payload),
+            )
     except DatasetError as error:
         audit.import_finished(
             export_id=None,
@@ -154,48 +160,12 @@ def _import(
         )
         return result
 
-    last = imports.last_loaded()
-    if not keep_order:
-        pass
-    elif last.exported_at is not None and last.exported_at > exported_at:
-        return report(
-            "refused",
-            [
-                f"the export was made at {manifest.exported_at_iso}, before the last one "
-                f"loaded ({last.export_id}, made at {last.exported_at})"
-            ],
-        )
-    elif last.export_id == manifest.export_id and not dry_run:
-        if files is not None and last.fingerprint not in (None, files):
-            return report(
-                "refused",
-                [
-                    f"export {manifest.export_id} was loaded already, with other files: "
-                    "a changed export needs an exportId of its own"
-                ],
-            )
-        return report("unchanged")
-    if keep_order and files is not None and files == last.fingerprint:
-        # The files of the last export loaded, under a new id: nothing to read or write.
-        if not dry_run:
-            _record_only(manifest, exported_at, now, files)
-        return report("dry-run" if dry_run else "unchanged")
-    if not dry_run:
-        # Taken before anything is read, so the diff is against what no other import changes
-        # meanwhile (two uploads racing, or SQS delivering one event twice).
-        try:
-            imports.claim(
-                manifest.export_id,
-                exported_at if keep_order else None,
-                now(),
-                lock_minutes=rules.IMPORT_LOCK_MINUTES,
-            )
-        except imports.NotNewer:
-            return report("refused", ["a newer export was loaded while this one was checked"])
-        except imports.ImportRunning:
-            raise ImportBusy(
-                f"another import is running; export {manifest.export_id} waits"
-            ) from None
+    decision = claim(
+        manifest, exported_at, dry_run=dry_run, keep_order=keep_order, files=files, now=now
+    )
+    if decision.outcome is not None:
+        return report(decision.outcome, decision.errors)
+    heartbeat = None if dry_run else Heartbeat(manifest.export_id, now).started()
     finished = False
     try:
         try:
@@ -253,6 +223,8 @@ def _import(
             )
             finished = True
     finally:
+        if heartbeat is not None:
+            heartbeat.stop()
         if not dry_run and not finished:
             imports.release(manifest.export_id)
     counts = dict(result.counts)
@@ -268,15 +240,3 @@ def _import(
 
 def _left_out(result: Plan) -> list[str]:
     return in_reading_order(list(result.left_out.values()))
-
-
-def _record_only(
-    manifest: Manifest, exported_at: str, now: Callable[[], datetime], files: str
-) -> None:
-    try:
-        imports.claim(
-            manifest.export_id, exported_at, now(), lock_minutes=rules.IMPORT_LOCK_MINUTES
-        )
-    except imports.ImportRunning:
-        raise ImportBusy(f"another import is running; export {manifest.export_id} waits") from None
-    imports.finish(manifest.export_id, exported_at, now(), files)
