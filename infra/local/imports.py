@@ -27,7 +27,7 @@ from infra.local.gateway.lambda_runtime import LocalFunction
 from infra.local.output import Log
 from infra.local.worker import sqs_event
 from pasjes.dal.exports_bucket import DRY_RUN_PREFIX, report_key
-from pasjes.importing import DatasetError, parse_export
+from pasjes.logic.exports import report_name
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -152,7 +152,7 @@ class ImportsWatcher:
         """Upload one export, run the import function on its event; its report, if written."""
         key = path.relative_to(self.folder).as_posix()
         payload = path.read_bytes()
-        name = _report_name(payload, key)
+        name = report_name(key, payload)
         before = self._report_etag(name)
         stored = self.s3.put_object(Bucket=self.bucket, Key=key, Body=payload)
         body = s3_event_body(self.bucket, key, len(payload), stored.get("VersionId"))
@@ -170,7 +170,10 @@ class ImportsWatcher:
             self.log(f"Import {key}: the function failed (its log is above); drop it again.")
             return None
         self._announce_invitations()
-        if self._report_etag(name) in (None, before):
+        etag = self._report_etag(name)
+        # The function keeps only a `loaded` report (against a run that changes nothing): a
+        # refusal or failure is written again, even when its bytes are the same as before.
+        if etag is None or (etag == before and self._outcome(name) == "loaded"):
             self.log(
                 f"Import {key}: export {name} was loaded before and nothing changed "
                 f"(its report, reports/{name}.json, is kept)."
@@ -183,6 +186,10 @@ class ImportsWatcher:
         for line in summary(key, report):
             self.log(line)
         return report
+
+    def _outcome(self, name: str) -> object:
+        stored = self.s3.get_object(Bucket=self.bucket, Key=report_key(name))
+        return json.loads(stored["Body"].read()).get("outcome")
 
     def _report_etag(self, name: str) -> str | None:
         try:
@@ -202,12 +209,3 @@ class ImportsWatcher:
 def _signature(path: Path) -> tuple[int, int]:
     stat = path.stat()
     return stat.st_size, stat.st_mtime_ns
-
-
-def _report_name(payload: bytes, key: str) -> str:
-    """The name the function gives the report: the export's id, or the object's key."""
-    try:
-        manifest, _ = parse_export(payload)
-    except DatasetError:
-        return key
-    return manifest.export_id

@@ -13,6 +13,9 @@ from pasjes.domain import ORGANISATION_ID_PATTERN
 Scope = Literal["full", "partial"]
 MANIFEST_FILE = "manifest.json"
 _MAX_ID = 128
+# It names the report (reports/{exportId}.json): no '/', no '..', nothing an S3 key or a file
+# name would take otherwise.
+_EXPORT_ID = re.compile(rf"[A-Za-z0-9_-][A-Za-z0-9._-]{{0,{_MAX_ID - 1}}}")
 
 
 class ManifestError(ValueError):
@@ -54,8 +57,11 @@ def parse_manifest(document: Any) -> Manifest:
     known = {"exportId", "exportedAt", "scope", "organisations", "allowLargeRemoval"}
     problems += [f"unknown field {k!r}" for k in document if k not in known]
     export_id = document.get("exportId")
-    if not isinstance(export_id, str) or not export_id.strip() or len(export_id) > _MAX_ID:
-        problems.append(f"exportId must be a non-empty string of at most {_MAX_ID} characters")
+    if not isinstance(export_id, str) or not _EXPORT_ID.fullmatch(export_id.strip()):
+        problems.append(
+            f"exportId must be 1 to {_MAX_ID} letters, digits, '.', '_' or '-', "
+            "not starting with '.'"
+        )
         export_id = ""
     exported_at = _utc(document.get("exportedAt"), problems)
     scope = document.get("scope")

@@ -20,6 +20,7 @@ from aws_lambda_powertools import Logger
 from pasjes.dal import exports_bucket
 from pasjes.dal.exports_bucket import DRY_RUN_PREFIX, REPORTS_PREFIX, ExportGone
 from pasjes.importing import CognitoDirectory, Directory, ImportBusy, ImportReport, import_export
+from pasjes.importing.reading import manifest_in
 from pasjes.settings import get_settings
 
 logger = Logger()
@@ -83,9 +84,15 @@ def cognito_directory() -> Directory:
     return CognitoDirectory(get_settings().required("user_pool_id"))
 
 
-def report_name(report: ImportReport, dropped: DroppedExport) -> str:
-    """reports/{exportId}.json; an export unreadable to its manifest is named by its key."""
-    return report.export_id or dropped.key
+def report_name(key: str, payload: bytes, export_id: str | None = None) -> str:
+    """The name of an export's report, `reports/{name}.json`: its manifest's exportId, or the
+    object's key when the manifest cannot be read (or is not right). From the manifest alone,
+    whatever the rows hold, so the local folder's watcher finds the report the function wrote.
+    `export_id`: the manifest's, when the import read it already."""
+    if export_id:
+        return export_id
+    manifest = manifest_in(payload)
+    return manifest.export_id if manifest is not None else key
 
 
 def import_dropped(
@@ -112,7 +119,7 @@ def import_dropped(
         # Two uploads at once: this one's record fails and SQS delivers it again later.
         logger.info("Another import is running; this export is imported when delivered again")
         raise
-    name = report_name(report, dropped)
+    name = report_name(dropped.key, payload, report.export_id)
     document = report.as_json()
     if _keeps_earlier(read_report(name), report):
         logger.info("A loaded export's report is kept", extra={"outcome": report.outcome})
@@ -124,6 +131,11 @@ def import_dropped(
 
 
 def _keeps_earlier(earlier: Mapping[str, Any] | None, report: ImportReport) -> bool:
-    """A report that says an export was loaded is not overwritten by a later run of the same
-    export (a second delivery finds it unchanged; a dry run of it writes nothing)."""
-    return earlier is not None and earlier.get("outcome") == "loaded" and report.outcome != "loaded"
+    """A report that says an export was loaded is not overwritten by a later run that changes
+    nothing (a second delivery finds it unchanged; a dry run of it writes nothing). A refusal or
+    a failure is written over it: the refused-import alarm sends the operator to this report."""
+    return (
+        earlier is not None
+        and earlier.get("outcome") == "loaded"
+        and report.outcome in ("unchanged", "dry-run")
+    )
