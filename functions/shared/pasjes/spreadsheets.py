@@ -3,8 +3,11 @@
 CSV: UTF-8 with a byte order mark (without it Excel reads the bytes as Windows-1252 and "Zoë"
 becomes "ZoÃ«"), `;` between cells (Dutch Excel's list separator: a comma file opens as one
 column), CRLF line ends, and quotes where a cell holds `;`, a quote or a line break. No cell can
-start a formula: one that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a
-leading `'`, as OWASP's CSV injection guidance says (Excel shows the text, not a formula).
+start a formula: one that starts with `=`, `+`, `-`, `@`, a tab, a carriage return or a line
+feed gets a leading `'`, as OWASP's CSV injection guidance says (Excel shows the text, not a
+formula); so does one that starts so after leading spaces (no-break ones too), NULs or
+zero-width characters, which spreadsheets skip, or with the full-width or small forms of those
+signs (U+FF1D, U+FE66 and the like), which some read as the plain ones.
 
 XLSX from XlsxWriter (imported by the first export, so other calls' cold starts skip it): a
 header row, frozen panes, a filter on the header, column widths and real dates, shown dd-mm-jjjj.
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 
@@ -22,13 +26,22 @@ Cell = str | date | None
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = frozenset(
+    "=+-@\t\r\n"
+    "\uff1d\ufe66"  # full-width and small equals
+    "\uff0b\ufe62"  # plus
+    "\uff0d\ufe63"  # hyphen-minus
+    "\uff20\ufe6b"  # commercial at
+)
+# What may stand before the sign: any Unicode whitespace (\s: NBSP too), NUL, zero-width ones.
+_LEADING = re.compile("^[\\s\x00\u200b-\u200d\u2060\ufeff]+")
 _WIDEST = 60
 
 
 def neutralised(text: str) -> str:
     """Text that no spreadsheet reads as a formula."""
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
+    after = _LEADING.sub("", text, count=1)
+    return f"'{text}" if text[:1] in _FORMULA_START or after[:1] in _FORMULA_START else text
 
 
 def _csv_text(cell: Cell) -> str:
