@@ -27,7 +27,7 @@ def get_settings_route() -> PersonalSettings:
 def put_settings(body: Annotated[PersonalSettings, Body()]) -> PersonalSettings:
     reject_unknown_parameters(router, ())
     caller = current_caller(router)
-    return save_my_settings(caller.sub, caller.email, body)
+    return save_my_settings(caller.sub, body)
 
 
 app = make_resolver(router)

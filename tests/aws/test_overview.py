@@ -109,7 +109,7 @@ def test_a_second_run_in_the_same_month_sends_nobody_a_second_mail(overview: Non
 
 
 def test_someone_who_turned_the_overview_off_gets_none(overview: None) -> None:
-    contacts.set_monthly_overview(COLLEAGUE, "collega@keira-bhv.example", False)
+    contacts.set_monthly_overview(COLLEAGUE, False)
 
     answer = run()
 

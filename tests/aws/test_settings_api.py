@@ -37,6 +37,14 @@ def test_the_setting_is_no_membership(portal: None) -> None:
     assert contacts.contact_subs(KEIRA.id) == {CONTACT, COLLEAGUE}
 
 
+def test_the_settings_item_keeps_no_email_address(portal: None) -> None:
+    # The overview mails the address on the memberships; a second copy would go stale.
+    settings(body={"monthlyOverview": False})
+
+    item = contacts.ContactModel.get(CONTACT, contacts.SETTINGS)
+    assert (item.email, item.monthly_overview) == ("", False)
+
+
 def test_a_body_that_is_not_the_setting_is_a_400(portal: None) -> None:
     for body in ({"monthlyOverview": "ja"}, {}, {"monthlyOverview": True, "sub": COLLEAGUE}):
         status, answer = settings(body=body)

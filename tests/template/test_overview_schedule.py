@@ -37,3 +37,10 @@ def test_the_overview_has_lambdas_longest_time_and_is_told_the_send_rate(
 def test_the_function_serving_the_export_has_a_full_vcpu(template: Template) -> None:
     # 1,769 MB is one vCPU: the XLSX's 1.4 s of CPU (bench/export.py) would be ~5 s at 512 MB.
     assert properties(template, "SearchFunction")["MemorySize"] >= 1769
+
+
+def test_the_overview_may_send_only_as_mailsender(template: Template) -> None:
+    (policy,) = properties(template, "OverviewFunction")["Policies"]
+    (send,) = [s for s in policy["Statement"] if s["Action"] == "ses:SendEmail"]
+
+    assert ref(send["Condition"]["StringEquals"]["ses:FromAddress"]) == "MailSender"

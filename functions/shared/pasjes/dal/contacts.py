@@ -128,8 +128,9 @@ def monthly_overview_of(subs: Iterable[str]) -> dict[str, bool]:
     return {item.sub: item.monthly_overview is not False for item in ContactModel.batch_get(keys)}
 
 
-def set_monthly_overview(sub: str, email: str, on: bool) -> None:
-    ContactModel(sub, SETTINGS, organisation_name="", email=email, monthly_overview=on).save()
+def set_monthly_overview(sub: str, on: bool) -> None:
+    # No address on it: the overview mails the one on the memberships, which the import keeps.
+    ContactModel(sub, SETTINGS, organisation_name="", email="", monthly_overview=on).save()
 
 
 def contacts_of(organisation_id: str) -> dict[str, str]:

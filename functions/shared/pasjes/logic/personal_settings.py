@@ -12,7 +12,7 @@ def my_settings(caller_sub: str) -> PersonalSettings:
     return PersonalSettings(monthly_overview=contacts.monthly_overview(caller_sub))
 
 
-def save_my_settings(caller_sub: str, email: str, wanted: PersonalSettings) -> PersonalSettings:
+def save_my_settings(caller_sub: str, wanted: PersonalSettings) -> PersonalSettings:
     """Only the caller's own item: the sub is the token's, never from input."""
-    contacts.set_monthly_overview(caller_sub, email, wanted.monthly_overview)
+    contacts.set_monthly_overview(caller_sub, wanted.monthly_overview)
     return my_settings(caller_sub)
