@@ -26,7 +26,7 @@ from pasjes.dal import (
 from pasjes.dal.registrations import StoredList
 from pasjes.domain import Organisation
 from pasjes.importing.directory import Directory, DirectoryError, DirectoryUser
-from pasjes.importing.plan import Loaded, Plan, Target, leave_out
+from pasjes.importing.plan import Loaded, Plan, Target, leave_out, without_left_out
 from pasjes.importing.report import Invitation
 
 
@@ -56,11 +56,13 @@ def load(
             # One refusal (the pool's daily mail quota, an address it does not take) must not
             # keep the rest of the export out: the person is left out, and invited again by
             # the next import. The code only: the pool's message may repeat the address.
-            leave_out(plan, target, email.casefold(), f"invitation refused ({error.code})")
+            why = f"invitation refused ({error.code})"
+            leave_out(plan, target, email.casefold(), organisation_ids, why)
             plan.counts["contactPersonsInvited"] -= 1
             continue
         users[email.casefold()] = user
         invitations.append(invitation)
+    without_left_out(plan)
 
     written = holders.put_holders(plan.holders_put, target.holder_hashes)
     written += organisations.put_organisations(plan.organisations_put)

@@ -8,7 +8,7 @@ as, and why it must be refused, if it must.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from pasjes.dal.imports import OrganisationDigest
@@ -275,16 +275,11 @@ def _contacts(
             result.invite[spelled[key]] = organisation_ids
             continue
         if not user.email_verified:
-            leave_out(
-                result, target, key, "not made contact person: the user's email is not verified"
-            )
+            why = "not made contact person: the user's email is not verified"
+            leave_out(result, target, key, organisation_ids, why)
         elif not user.enabled and not user.managed:
-            leave_out(
-                result,
-                target,
-                key,
-                "not made contact person: the user is disabled, and was not made by the import",
-            )
+            why = "not made contact person: the user is disabled, and was not made by the import"
+            leave_out(result, target, key, organisation_ids, why)
         elif not user.enabled:
             result.enable.append(user.username)
     counts["contactPersonsInvited"] = len(result.invite)
@@ -322,18 +317,25 @@ def _contacts(
     counts["contactPersonsDisabled"] = len(result.disable)
 
 
-def leave_out(result: Plan, target: Target, key: str, why: str) -> None:
-    """Leave a contact person's memberships out of the load (`key`: the lower-cased email), and
-    have their organisations' contact persons compared again by the next import."""
+def leave_out(
+    result: Plan, target: Target, key: str, organisation_ids: Sequence[str], why: str
+) -> None:
+    """Leave a contact person (`key`: the lower-cased email) out of the load, and have their
+    organisations' contact persons compared again by the next import. Their memberships are
+    not planned yet, or are taken out by `without_left_out`."""
     result.left_out[key] = f"{target.place_of(key)}: {why}"
-    put = [(e, o) for e, o in result.memberships_put if e.casefold() == key]
-    result.memberships_put = [m for m in result.memberships_put if m not in put]
-    result.counts["membershipsAdded"] -= len(put)
     result.counts["contactPersonsLeftOut"] = len(result.left_out)
-    for organisation_id, emails in target.contacts.items():
-        if any(e.casefold() == key for e in emails):
-            digest = result.digests_put.get(organisation_id, target.digests[organisation_id])
-            result.digests_put[organisation_id] = replace(digest, contacts_hash="")
+    for organisation_id in organisation_ids:
+        digest = result.digests_put.get(organisation_id, target.digests[organisation_id])
+        result.digests_put[organisation_id] = replace(digest, contacts_hash="")
+
+
+def without_left_out(result: Plan) -> None:
+    """The memberships planned of those left out since, taken out (each was counted as added:
+    they had no user)."""
+    kept = [(e, o) for e, o in result.memberships_put if e.casefold() not in result.left_out]
+    result.counts["membershipsAdded"] -= len(result.memberships_put) - len(kept)
+    result.memberships_put = kept
 
 
 def _share(removed: int, loaded: int) -> bool:
