@@ -515,6 +515,35 @@ def test_a_refused_invitation_leaves_that_contact_person_out_and_the_next_export
     assert third.outcome == "unchanged"
 
 
+class OverQuota(CognitoDirectory):
+    """The pool past its daily mail quota: it refuses every invitation."""
+
+    asked = 0
+
+    def _create(self, email: str, password: str, organisations: Sequence[str]) -> Any:
+        self.asked += 1
+        error = {"Error": {"Code": "LimitExceededException", "Message": "quota"}}
+        raise ClientError(error, "AdminCreateUser")  # type: ignore[arg-type]
+
+
+def test_past_the_mail_quota_the_pool_is_not_asked_again_and_everyone_else_loads(
+    pool: str,
+) -> None:
+    over = OverQuota(pool, client=boto3.client("cognito-idp", region_name=REGION))
+    contacts = {f"c{n}@keira.example": (KEIRA.id, JORIS.id) for n in range(3)}
+
+    report = import_export(export(dataset(contacts=contacts), "e1"), directory=over)
+
+    assert over.asked == 1
+    assert report.outcome == "loaded"
+    assert report.errors == tuple(
+        f"contacts.csv:{line}: invitation refused (LimitExceededException)" for line in (2, 4, 6)
+    )
+    assert report.counts["contactPersonsLeftOut"] == 3
+    assert (report.counts["contactPersonsInvited"], report.counts["membershipsAdded"]) == (0, 0)
+    assert report.counts["holdersAdded"] == 70
+
+
 def test_an_export_id_loaded_already_with_other_files_is_refused(
     run: Callable[..., ImportReport],
 ) -> None:

@@ -29,6 +29,9 @@ from pasjes.importing.directory import Directory, DirectoryError, DirectoryUser
 from pasjes.importing.plan import Loaded, Plan, Target, leave_out, without_left_out
 from pasjes.importing.report import Invitation
 
+# What AdminCreateUser answers once the pool's mail quota (Cognito's, or SES's) is used up.
+QUOTA_CODE = "LimitExceededException"
+
 
 @dataclass(frozen=True)
 class Loading:
@@ -48,14 +51,19 @@ def load(
 ) -> Loading:
     users = dict(users)
     invitations: list[Invitation] = []
+    quota_reached = False
     for email, organisation_ids in plan.invite.items():
         names = [target.organisations[o].name for o in organisation_ids]
         try:
+            if quota_reached:
+                # The pool refuses every invitation for the rest of the day: not asked again.
+                raise DirectoryError(QUOTA_CODE)
             user, invitation = directory.invite(email, names)
         except DirectoryError as error:
             # One refusal (the pool's daily mail quota, an address it does not take) must not
             # keep the rest of the export out: the person is left out, and invited again by
             # the next import. The code only: the pool's message may repeat the address.
+            quota_reached = quota_reached or error.code == QUOTA_CODE
             why = f"invitation refused ({error.code})"
             leave_out(plan, target, email.casefold(), organisation_ids, why)
             plan.counts["contactPersonsInvited"] -= 1
