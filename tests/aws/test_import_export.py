@@ -503,6 +503,9 @@ def test_a_refused_invitation_leaves_that_contact_person_out_and_the_next_export
     assert report.counts["membershipsAdded"] == 1
     assert len(rows_of_organisation(JORIS.id)) == 10
     assert organisations_of(cognito_user(pool, "contact@keira.example")["sub"]) != []
+    assert run(payload).outcome == "unchanged"  # delivered again
+    other = run(export(dataset(keira=61), "e1", T0 + timedelta(minutes=1)))
+    assert other.outcome == "refused"
     # The same files again, under the next id: read again, and joris is invited this time.
     again = run(rezipped(payload, "manifest.json", '"e1"', '"e2"'))
     assert again.outcome == "loaded"

@@ -23,6 +23,10 @@ from pasjes.importing.report import Outcome
 # finishing meanwhile, and SQS delivering this one later is as good.
 _ATTEMPTS = 3
 _log = logging.getLogger(__name__)
+# Marks the files' hash of an export loaded with contact persons left out (a refused invitation):
+# the same files under a new id are read again, so those are tried again, and are still the
+# same files for the exportId they were loaded under.
+RETRY_MARK = "+retry"
 
 
 class ImportBusy(RuntimeError):
@@ -60,7 +64,8 @@ def decide(
             ),
         )
     if last.export_id == manifest.export_id and not dry_run:
-        if files is not None and last.fingerprint not in (None, files):
+        loaded_files = last.fingerprint and last.fingerprint.removesuffix(RETRY_MARK)
+        if files is not None and loaded_files not in (None, files):
             return Decision(
                 "refused",
                 (

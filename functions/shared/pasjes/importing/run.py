@@ -11,7 +11,7 @@ from typing import Any
 
 from pasjes import audit
 from pasjes.dal import contacts, holders, imports, registrations
-from pasjes.importing.claiming import Heartbeat, claim
+from pasjes.importing.claiming import RETRY_MARK, Heartbeat, claim
 from pasjes.importing.directory import Directory
 from pasjes.importing.loading import load
 from pasjes.importing.manifest import Manifest
@@ -216,11 +216,8 @@ def _import(
             directory=directory,
         )
         if keep_order:
-            # Not the files' hash when someone was left out: the same files again must be read,
-            # so those are tried again.
-            imports.finish(
-                manifest.export_id, exported_at, now(), None if result.left_out else files
-            )
+            recorded = f"{files}{RETRY_MARK}" if files and result.left_out else files
+            imports.finish(manifest.export_id, exported_at, now(), recorded)
             finished = True
     finally:
         if heartbeat is not None:
