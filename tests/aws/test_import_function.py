@@ -5,6 +5,7 @@ users in step and writes a report to reports/{exportId}.json."""
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -16,9 +17,10 @@ import pytest
 from functions.importer.app import handler
 from infra.local.worker import sqs_event
 from infra.ops.dataset.exporting import export_bytes
+from pasjes import rules
 from pasjes.dal import contacts, holders
 from pasjes.domain import Holder, Registration
-from pasjes.importing import COUNT_KEYS, Dataset, ImportBusy, Manifest
+from pasjes.importing import COUNT_KEYS, Dataset, ImportBusy, Manifest, reading
 from pasjes.logic import exports as exports_logic
 from pasjes.logic.exports import cognito_directory
 from pasjes.logic.invitation import MANAGED_ATTRIBUTE, MANAGED_VALUE
@@ -210,6 +212,34 @@ def test_a_bad_file_loads_nothing_and_is_reported_under_its_key(exports: Exports
     assert report["errors"]
     assert report["itemsWritten"] == 0
     assert holders.get_holder("99731441") is None
+
+
+def test_an_object_larger_than_an_export_can_be_is_reported_failed_unread(
+    exports: Exports, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    payload = export("export-1")
+    monkeypatch.setattr(rules, "MAX_EXPORT_OBJECT_BYTES", len(payload) - 1)
+
+    result = exports.run(exports.drop("groot.zip", payload))
+
+    report = exports.report("groot.zip")
+    assert result == {"batchItemFailures": []}
+    assert report["outcome"] == "failed"
+    assert "larger than an export can be" in report["errors"][0]
+    assert holders.get_holder("99731441") is None
+
+
+def test_a_gzip_bomb_is_reported_failed_not_retried(
+    exports: Exports, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reading, "MAX_EXPORT_UNPACKED_BYTES", 100_000)
+
+    result = exports.run(exports.drop("bom.gz", gzip.compress(b"\0" * 10_000_000)))
+
+    report = exports.report("bom.gz")
+    assert result == {"batchItemFailures": []}
+    assert report["outcome"] == "failed"
+    assert report["errors"] == ["export: unpacked larger than 0 MB, more than an export can be"]
 
 
 def test_a_dry_run_says_what_it_would_do_and_writes_nothing(exports: Exports) -> None:

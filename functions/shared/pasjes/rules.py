@@ -91,3 +91,11 @@ LARGE_REMOVAL_MIN_HOLDERS: Final = 50
 IMPORT_LOCK_MINUTES: Final = 20
 # A running import renews its lock this often (the CLI's import has no time limit).
 IMPORT_LOCK_RENEW_MINUTES: Final = 5
+# An export's size, against a mistaken upload or a gzip or ZIP bomb running the importer (3,008
+# MB) out of memory: the object as dropped in the bucket, and what the import reads of it (the
+# gzip unpacked, streamed and stopped past the limit; the sum of the ZIP members' sizes read,
+# from the archive's directory before reading). A national export (250,000 holders) is about
+# 7 MB as a ZIP and 64 MB unpacked (bench/importing.py's generator at a tenth: 0.7 and 6.4 MB);
+# its JSON form, not gzipped, about two and a half times that.
+MAX_EXPORT_OBJECT_BYTES: Final = 256 * 1024 * 1024
+MAX_EXPORT_UNPACKED_BYTES: Final = 512 * 1024 * 1024

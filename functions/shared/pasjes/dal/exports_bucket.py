@@ -9,6 +9,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from pasjes import rules
 from pasjes.aws import s3_client
 from pasjes.settings import get_settings
 
@@ -18,6 +19,18 @@ DRY_RUN_PREFIX = "dry-run/"
 
 class ExportGone(LookupError):
     """The object an event names is no longer there (deleted, or its version expired)."""
+
+
+class ExportTooLarge(ValueError):
+    """The object is larger than an export can be (rules.MAX_EXPORT_OBJECT_BYTES): not read."""
+
+    def __init__(self, size: int) -> None:
+        limit = rules.MAX_EXPORT_OBJECT_BYTES // (1024 * 1024)
+        super().__init__(
+            f"export: the object is {size / (1024 * 1024):.0f} MB, larger than an export can be "
+            f"({limit} MB); not read"
+        )
+        self.size = size
 
 
 def bucket_name() -> str:
@@ -37,7 +50,17 @@ def read_export(key: str, version_id: str | None = None) -> bytes:
         if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "NoSuchVersion", "404"):
             raise ExportGone(key) from error
         raise
-    return response["Body"].read()
+    limit = rules.MAX_EXPORT_OBJECT_BYTES
+    body = response["Body"]
+    if response.get("ContentLength", 0) > limit:
+        body.close()
+        raise ExportTooLarge(response["ContentLength"])
+    # One byte past the limit at most, whatever the length said.
+    payload: bytes = body.read(limit + 1)
+    body.close()
+    if len(payload) > limit:
+        raise ExportTooLarge(len(payload))
+    return payload
 
 
 def report_key(name: str) -> str:

@@ -21,7 +21,7 @@ from pasjes.importing.manifest import Manifest, ManifestError
 from pasjes.importing.model import FIELDS, OMISSIBLE_COLUMNS, Dataset, DatasetError
 from pasjes.importing.reading import parse, parse_export, parse_folder, parse_json
 from pasjes.importing.report import COUNT_KEYS, ImportReport, Invitation, Outcome
-from pasjes.importing.run import import_dataset, import_export
+from pasjes.importing.run import import_dataset, import_export, unreadable_export
 
 __all__ = [
     "COUNT_KEYS",
@@ -47,4 +47,5 @@ __all__ = [
     "parse_export",
     "parse_folder",
     "parse_json",
+    "unreadable_export",
 ]

@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -20,11 +21,16 @@ from typing import Any
 from pasjes.importing.building import build
 from pasjes.importing.manifest import MANIFEST_FILE, Manifest, ManifestError, parse_manifest
 from pasjes.importing.model import FIELDS, OMISSIBLE_COLUMNS, Dataset, DatasetError, Record
+from pasjes.rules import MAX_EXPORT_UNPACKED_BYTES
 
 # The name the JSON form's problems are reported under.
 JSON_EXPORT = "export.json"
 _GZIP = b"\x1f\x8b"
 _ZIP = b"PK\x03\x04"
+_CHUNK = 1024 * 1024
+# A member damaged, not the size the archive's directory says (its CRC then differs),
+# compressed in a way Python cannot read, or encrypted.
+_UNREADABLE_MEMBER = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
 
 # A file's bytes when first needed (None when the file is missing: reported by the reader).
 Source = Callable[[], bytes | None]
@@ -58,18 +64,44 @@ def parse_json(path: Path | str) -> Dataset:
 def unpacked(payload: bytes) -> bytes:
     """The export without its gzip wrapping, if it has one."""
     if payload[:2] != _GZIP:
+        _check_size("export: larger than", len(payload))
         return payload
+    # In chunks, stopped past the limit: a gzip bomb never unpacks whole.
+    limit = MAX_EXPORT_UNPACKED_BYTES
+    out = io.BytesIO()
     try:
-        return gzip.decompress(payload)
-    except (OSError, EOFError) as error:
+        with gzip.GzipFile(fileobj=io.BytesIO(payload)) as unzipped:
+            while chunk := unzipped.read(_CHUNK):
+                if out.tell() + len(chunk) > limit:
+                    _check_size("export: unpacked larger than", limit + 1)
+                out.write(chunk)
+    except (OSError, EOFError, zlib.error) as error:
         raise DatasetError([f"export: not a readable gzip file ({error})"]) from None
+    return out.getvalue()
+
+
+def _check_size(what: str, size: int) -> None:
+    limit = MAX_EXPORT_UNPACKED_BYTES
+    if size > limit:
+        raise DatasetError([f"{what} {limit // (1024 * 1024)} MB, more than an export can be"])
+
+
+def _check_members(members: dict[str, zipfile.ZipInfo]) -> None:
+    """The files an import reads, by their sizes in the archive's directory (a member is never
+    read past its size): a ZIP bomb is refused before a byte of it is unpacked."""
+    read = [MANIFEST_FILE, *(f"{table}.csv" for table in FIELDS)]
+    _check_size(
+        "export: its files unpacked together larger than",
+        sum(members[name].file_size for name in read if name in members),
+    )
 
 
 def fingerprint(payload: bytes) -> tuple[Manifest, str] | None:
     """A ZIP export's manifest and a hash of its five files as they are and of what they cover
     (the manifest's scope and organisations, not its id and time): an export the same as the
     last loaded but for its id and time is known by it without reading a row. None for the JSON
-    form, or when the manifest is not right (then `parse_export` says what is wrong)."""
+    form, or when the manifest is not right (then `parse_export` says what is wrong); raises
+    DatasetError for an export larger than the import reads."""
     payload = unpacked(payload)
     if payload[:4] != _ZIP:
         return None
@@ -78,9 +110,19 @@ def fingerprint(payload: bytes) -> tuple[Manifest, str] | None:
     except zipfile.BadZipFile:
         return None
     members = _members(archive)
+    _check_members(members)
     manifest = _zip_manifest(archive, members, [])
     if manifest is None:
         return None
+    try:
+        return manifest, _files_hash(archive, members, manifest)
+    except _UNREADABLE_MEMBER:
+        return None
+
+
+def _files_hash(
+    archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], manifest: Manifest
+) -> str:
     digest = hashlib.sha256()
     # A full export with the files of a partial one loaded before removes what the partial
     # one left alone: not the same export.
@@ -90,7 +132,7 @@ def fingerprint(payload: bytes) -> tuple[Manifest, str] | None:
         data = archive.read(info) if info is not None else b""
         digest.update(f"{table}:{len(data)}:".encode())
         digest.update(data)
-    return manifest, digest.hexdigest()
+    return digest.hexdigest()
 
 
 def content_hash(payload: bytes) -> str | None:
@@ -115,6 +157,7 @@ def parse_export(payload: bytes) -> tuple[Manifest, Dataset]:
         except zipfile.BadZipFile as error:
             raise DatasetError([f"export: not a readable ZIP file ({error})"]) from None
         members = _members(archive)
+        _check_members(members)
         manifest = _zip_manifest(archive, members, errors)
         tables = {
             table: _read_csv(
@@ -153,10 +196,16 @@ def _zip_manifest(
     if info is None:
         errors.append(f"{MANIFEST_FILE}: file not found in the export")
         return None
+    if info.file_size > MAX_EXPORT_UNPACKED_BYTES:
+        errors.append(f"{MANIFEST_FILE}: larger than an export can be")
+        return None
     try:
         document = json.loads(archive.read(info).decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         errors.append(f"{MANIFEST_FILE}: not valid JSON ({error})")
+        return None
+    except _UNREADABLE_MEMBER as error:
+        errors.append(f"{MANIFEST_FILE}: not readable in the ZIP file ({error})")
         return None
     return _manifest_of(document, errors)
 
@@ -184,7 +233,11 @@ def _member_source(archive: zipfile.ZipFile, info: zipfile.ZipInfo | None) -> So
 
 
 def _decode(name: str, source: Source, errors: list[str]) -> str | None:
-    data = source()
+    try:
+        data = source()
+    except _UNREADABLE_MEMBER as error:
+        errors.append(f"{name}: not readable in the ZIP file ({error})")
+        return None
     if data is None:
         errors.append(f"{name}: file not found")
         return None

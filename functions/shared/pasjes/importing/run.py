@@ -73,23 +73,7 @@ def _import_export(
                 files=content_hash(payload),
             )
     except DatasetError as error:
-        audit.import_finished(
-            export_id=None,
-            outcome="failed",
-            dry_run=dry_run,
-            counts=zero_counts(),
-            items_written=0,
-            errors=len(error.errors),
-        )
-        return ImportReport(
-            outcome="failed",
-            export_id=None,
-            exported_at=None,
-            counts=zero_counts(),
-            items_written=0,
-            errors=tuple(error.errors),
-            duration_ms=int((time.monotonic() - started) * 1000),
-        )
+        return unreadable_export(error.errors, dry_run=dry_run, started=started)
     manifest, files = known
     return _import(
         lambda: parse_export(payload)[1],
@@ -99,6 +83,29 @@ def _import_export(
         now=now,
         keep_order=True,
         files=files,
+    )
+
+
+def unreadable_export(
+    errors: Sequence[str], *, dry_run: bool, started: float | None = None
+) -> ImportReport:
+    """The report of an export not read (no manifest known): `failed` with its errors."""
+    audit.import_finished(
+        export_id=None,
+        outcome="failed",
+        dry_run=dry_run,
+        counts=zero_counts(),
+        items_written=0,
+        errors=len(errors),
+    )
+    return ImportReport(
+        outcome="failed",
+        export_id=None,
+        exported_at=None,
+        counts=zero_counts(),
+        items_written=0,
+        errors=tuple(errors),
+        duration_ms=0 if started is None else int((time.monotonic() - started) * 1000),
     )
 
 

@@ -18,8 +18,15 @@ from urllib.parse import unquote_plus
 from aws_lambda_powertools import Logger
 
 from pasjes.dal import exports_bucket
-from pasjes.dal.exports_bucket import DRY_RUN_PREFIX, REPORTS_PREFIX, ExportGone
-from pasjes.importing import CognitoDirectory, Directory, ImportBusy, ImportReport, import_export
+from pasjes.dal.exports_bucket import DRY_RUN_PREFIX, REPORTS_PREFIX, ExportGone, ExportTooLarge
+from pasjes.importing import (
+    CognitoDirectory,
+    Directory,
+    ImportBusy,
+    ImportReport,
+    import_export,
+    unreadable_export,
+)
 from pasjes.importing.reading import manifest_in
 from pasjes.settings import get_settings
 
@@ -111,6 +118,10 @@ def import_dropped(
     except ExportGone:
         logger.warning("The export is gone before it was read; nothing to import")
         return None
+    except ExportTooLarge as error:
+        # Reported under its key (its manifest is not read), not retried: it stays too large.
+        report = unreadable_export([str(error)], dry_run=dropped.dry_run)
+        return _reported(dropped.key, report, read_report, write_report)
     try:
         report = import_export(
             payload, dry_run=dropped.dry_run, directory=directory or cognito_directory()
@@ -119,7 +130,14 @@ def import_dropped(
         # Two uploads at once: this one's record fails and SQS delivers it again later.
         logger.info("Another import is running; this export is imported when delivered again")
         raise
-    name = report_name(dropped.key, payload, report.export_id)
+    return _reported(
+        report_name(dropped.key, payload, report.export_id), report, read_report, write_report
+    )
+
+
+def _reported(
+    name: str, report: ImportReport, read_report: ReadReport, write_report: WriteReport
+) -> ImportReport:
     document = report.as_json()
     if _keeps_earlier(read_report(name), report):
         logger.info("A loaded export's report is kept", extra={"outcome": report.outcome})
