@@ -22,8 +22,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pasjes.api import api_entry, make_resolver, reject_unknown_parameters, resolve_public
 from pasjes.api_models.verification import Verification
+from pasjes.clock import utc_now
 from pasjes.errors import CodeNotFound
-from pasjes.logic.pass_requests import utc_now
 from pasjes.logic.public_check import verify_code
 from pasjes.settings import get_settings
 

@@ -10,11 +10,13 @@ from typing import Any
 import pytest
 
 from functions.search.app import handler
+from pasjes.clock import portal_today
 from pasjes.dal import holders, registrations
 from pasjes.domain import Holder, HolderRow, Qualification
 from tests.conftest import CONTACT, KEIRA, STRANGER, api_event, call, qualification
 
-TODAY = datetime.now(UTC).date()
+# The portal's today (the date in Amsterdam), as the handlers count it.
+TODAY = portal_today(datetime.now(UTC))
 
 
 def _q(

@@ -14,6 +14,7 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
 from functions.overview.app import OverviewIncomplete, handler
+from pasjes.clock import portal_today
 from pasjes.dal import contacts, holders, imports, registrations
 from pasjes.domain import Holder, HolderRow
 from tests.conftest import (
@@ -31,7 +32,8 @@ from tests.conftest import (
 
 SENDER = "overzicht@pasjes.example"
 PORTAL = "https://pasjes.example"
-TODAY = datetime.now(UTC).date()
+# The portal's today (the date in Amsterdam), as the handlers count it.
+TODAY = portal_today(datetime.now(UTC))
 SOON = Holder(
     "60000001",
     "Mevr. Vertrouwelijk",

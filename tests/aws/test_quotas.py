@@ -12,6 +12,7 @@ from functions.download.app import handler as download_handler
 from functions.submit.app import handler as submit_handler
 from infra.ops.dataset import Dataset
 from infra.ops.importer import load
+from pasjes.clock import portal_day_ends, portal_today
 from pasjes.dal import pass_requests, quotas
 from pasjes.dal.pass_requests import RequestModel
 from pasjes.dal.quotas import QuotaModel, day_key
@@ -114,9 +115,10 @@ def test_the_hundred_and_first_request_of_the_day_is_refused_until_midnight(
 
     assert (status, body["code"]) == (429, "daily_limit_reached")
     now = datetime.now(UTC)
-    midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), UTC)
+    # Midnight in Amsterdam: the portal's day (pasjes.clock).
+    midnight = portal_day_ends(portal_today(now))
     assert 0 < int(headers["Retry-After"]) - (midnight - now).total_seconds() <= 5
-    day = QuotaModel.get(day_key(CONTACT, now.date().isoformat()))
+    day = QuotaModel.get(day_key(CONTACT, portal_today(now).isoformat()))
     assert day.submitted == MAX_REQUESTS_PER_DAY
     # The counter cleans itself up: DynamoDB's TTL, a day after the day.
     assert day.ttl == midnight + timedelta(days=1)

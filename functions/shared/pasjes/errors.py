@@ -257,7 +257,7 @@ class DailyLimitReached(_RetryLater):
     def __init__(self, limit: int, *, retry_after: int) -> None:
         super().__init__(
             f"You submitted {limit} requests today, the most in one day. Submit again after "
-            "midnight (UTC).",
+            "midnight.",
             retry_after=retry_after,
             limit=limit,
         )

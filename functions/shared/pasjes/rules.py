@@ -8,8 +8,10 @@ data layer all take their numbers from here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Final
+
+from pasjes.clock import portal_day_ends, portal_today
 
 # A request and everything derived from it (listing, download, TTL, the bucket's lifecycle).
 REQUEST_LIFETIME_DAYS: Final = 7
@@ -56,9 +58,8 @@ def listed_since(now: datetime) -> datetime:
 class SubmissionQuota:
     """The limits a submission at `day` is counted against.
 
-    The day is the UTC day. Dutch contact persons work in daytime; the UTC day turns at 01:00
-    or 02:00 in Amsterdam, when nobody submits, so to them it is "per day" all the same, while
-    the counter's key, its TTL and Retry-After need no time-zone database in the Lambda.
+    The day is the portal's day (pasjes.clock, the date in the Netherlands): "per day" and
+    "after midnight" mean what the contact person reads them as.
     """
 
     max_pending: int
@@ -71,8 +72,8 @@ class SubmissionQuota:
 
 
 def submission_quota(now: datetime) -> SubmissionQuota:
-    today = now.astimezone(UTC).date()
-    ends = datetime.combine(today + timedelta(days=1), time(), tzinfo=UTC)
+    today = portal_today(now)
+    ends = portal_day_ends(today)
     return SubmissionQuota(
         max_pending=MAX_PENDING_REQUESTS,
         max_per_day=MAX_REQUESTS_PER_DAY,

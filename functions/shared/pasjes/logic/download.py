@@ -12,12 +12,13 @@ from datetime import timedelta
 
 from pasjes import audit
 from pasjes.api_models.pass_requests import Download, RequestList, RequestOut
+from pasjes.clock import Clock, utc_now
 from pasjes.dal import contacts, pass_requests, passes_bucket
 from pasjes.domain import PassRequest
 from pasjes.errors import RequestExpired
 from pasjes.filenames import zip_file_name
 from pasjes.logic.access import visible_request, visible_requests
-from pasjes.logic.pass_requests import Clock, downloadable, utc_now
+from pasjes.logic.pass_requests import downloadable
 from pasjes.rules import DOWNLOAD_URL_SECONDS, listed_since
 
 Presigner = Callable[[str, str, int], str]

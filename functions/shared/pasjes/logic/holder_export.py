@@ -15,13 +15,13 @@ from datetime import date
 from enum import StrEnum
 
 from pasjes import audit
+from pasjes.clock import Clock, portal_today, utc_now
 from pasjes.dal import contacts, registrations
 from pasjes.domain import HolderRow, SortOrder, status_of
 from pasjes.errors import ExportFileTooLarge, ExportTooLarge
 from pasjes.filenames import clean_part
 from pasjes.logic.access import organisation_of
 from pasjes.logic.expiry import ExpiryWindow, Span, span_of
-from pasjes.logic.pass_requests import Clock, utc_now
 from pasjes.logic.search import HolderSearch, select_rows
 from pasjes.rules import MAX_EXPORT_RESPONSE_BYTES, MAX_EXPORT_ROWS
 from pasjes.spreadsheets import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, Cell, to_csv, to_xlsx
@@ -141,7 +141,7 @@ def export_holders(
         if search.exam_number
         else registrations.rows_of_organisation(chosen.id)
     )
-    export = build_export(rows, search, fmt, today=now().date(), organisation_id=chosen.id)
+    export = build_export(rows, search, fmt, today=portal_today(now()), organisation_id=chosen.id)
     audit.holders_exported(
         organisation=chosen.id, sub=caller_sub, count=export.rows, format=fmt.value
     )

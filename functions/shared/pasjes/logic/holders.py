@@ -17,12 +17,12 @@ from pasjes.api_models.holders import (
     HolderOut,
     Me,
 )
+from pasjes.clock import Clock, portal_today, utc_now
 from pasjes.dal import contacts, holders, organisations, registrations
 from pasjes.domain import Organisation
 from pasjes.logic.access import organisation_of, registered_holder
 from pasjes.logic.cursor import cursor_secret
 from pasjes.logic.expiry import expiring, span_of
-from pasjes.logic.pass_requests import Clock, utc_now
 from pasjes.logic.search import HolderSearch, search_holders
 
 
@@ -58,7 +58,7 @@ def holder_list(
         if search.exam_number
         else registrations.rows_of_organisation(chosen.id)
     )
-    today: date = now().date()
+    today: date = portal_today(now())
     page = search_holders(rows, search, cursor=cursor, today=today, secret=cursor_secret())
     audit.holders_listed(
         organisation=chosen.id, sub=caller_sub, returned=len(page.items), total=page.total
@@ -86,4 +86,4 @@ def holder_details(
     audit.holder_read(
         organisation=chosen.id, sub=caller_sub, qualification_number=qualification_number
     )
-    return HolderDetails.of(row, holder, today=now().date())
+    return HolderDetails.of(row, holder, today=portal_today(now()))

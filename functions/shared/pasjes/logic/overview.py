@@ -20,12 +20,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from pasjes.clock import Clock, portal_today, utc_now
 from pasjes.dal import contacts, imports, mail, organisations, registrations
 from pasjes.dal.mail import MailNotSent
 from pasjes.domain import HolderRow, Organisation
 from pasjes.logic import working_days
 from pasjes.logic.expiry import ExpiryWindow, span_of
-from pasjes.logic.pass_requests import Clock, utc_now
 from pasjes.mail_text import Mail, OrganisationCounts, overview_mail
 from pasjes.settings import get_settings
 
@@ -162,8 +162,8 @@ def send_monthly_overview(
     STOP_MARGIN_MS of the invocation's time (`remaining_ms`, the Lambda context's) is left.
     `any_day`: today, whatever the day (`make overview`)."""
     moment = now()
-    # 07:00 in Amsterdam is the same day in UTC.
-    if not any_day and not working_days.overview_due(moment.date()):
+    today = portal_today(moment)
+    if not any_day and not working_days.overview_due(today):
         return OverviewRun(not_due=True)
 
     def organisation_list() -> list[Organisation]:
@@ -181,6 +181,4 @@ def send_monthly_overview(
         pace=Pacer(get_settings().mail_send_rate),
         out_of_time=lambda: remaining_ms() < STOP_MARGIN_MS,
     )
-    return run_overview(
-        moment.date(), portal_url=get_settings().required("public_origin"), sources=sources
-    )
+    return run_overview(today, portal_url=get_settings().required("public_origin"), sources=sources)

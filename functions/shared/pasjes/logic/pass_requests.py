@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from pasjes.domain import (
     Holder,
@@ -19,12 +19,6 @@ from pasjes.domain import (
 from pasjes.errors import NoPasses, RequestNotReady, TooManyPasses
 from pasjes.logic.access import require_registered
 from pasjes.rules import MAX_PASSES_PER_REQUEST, expires_at
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def new_request_id() -> str:

@@ -13,9 +13,9 @@ from typing import Protocol
 from aws_lambda_powertools import Logger
 
 from pasjes import audit
+from pasjes.clock import Clock, utc_now
 from pasjes.dal import pass_requests, passes_bucket, render_queue
 from pasjes.domain import Organisation, Pass, RequestStatus
-from pasjes.logic.pass_requests import Clock, utc_now
 from pasjes.render.archive import build_zip
 from pasjes.rules import expired
 from pasjes.settings import get_settings

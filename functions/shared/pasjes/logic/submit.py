@@ -16,6 +16,7 @@ from botocore.config import Config
 from pasjes import audit
 from pasjes.api_models.pass_requests import SubmittedRequest
 from pasjes.api_models.selections import PreviewOut, PreviewRequestBody, SubmitRequestBody
+from pasjes.clock import Clock, utc_now
 from pasjes.dal import contacts, holders, pass_requests, registrations, render_queue
 from pasjes.domain import Holder, HolderRow
 from pasjes.errors import (
@@ -24,13 +25,7 @@ from pasjes.errors import (
     RequestInProgress,
 )
 from pasjes.logic.access import organisation_of, require_registered
-from pasjes.logic.pass_requests import (
-    Clock,
-    Selection,
-    new_request_id,
-    plan_request,
-    utc_now,
-)
+from pasjes.logic.pass_requests import Selection, new_request_id, plan_request
 from pasjes.logic.preview import preview_selection, skip_reason
 from pasjes.rules import submission_quota
 from pasjes.settings import get_settings

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
+from pasjes.clock import portal_today
 from pasjes.domain import QUALIFICATION_NUMBER_PATTERN, Holder, HolderStatus, Qualification
 from pasjes.settings import SettingsError, get_settings
 
@@ -293,7 +294,7 @@ def check(
         return None
     q = found.qualification
     return Verdict(
-        status=q.status(today=now.date()),
+        status=q.status(today=portal_today(now)),
         holder_name=found.holder.name,
         qualification=q,
         checked_at=now,
