@@ -12,7 +12,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pasjes import tracing
-from pasjes.logic.overview import send_monthly_overview
+from pasjes.logic.overview import FAILED_METRIC, SENT_METRIC, send_monthly_overview
 from pasjes.settings import get_settings
 
 logger = Logger()
@@ -48,8 +48,8 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     }
     # Counts only: who got a mail is in SES's own records, not in our logs.
     logger.info("monthly overview", extra=summary)
-    metrics.add_metric(name="OverviewMailsSent", unit=MetricUnit.Count, value=len(run.sent))
-    metrics.add_metric(name="OverviewMailsFailed", unit=MetricUnit.Count, value=len(run.failed))
+    metrics.add_metric(name=SENT_METRIC, unit=MetricUnit.Count, value=len(run.sent))
+    metrics.add_metric(name=FAILED_METRIC, unit=MetricUnit.Count, value=len(run.failed))
     if run.failed:
         raise OverviewIncomplete(f"{len(run.failed)} mail(s) not sent")
     return summary

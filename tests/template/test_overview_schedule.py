@@ -7,7 +7,15 @@ from __future__ import annotations
 import pytest
 from cfnlint.decode import decode
 
-from tests.template.test_template import TEMPLATE, Template, environment, properties, ref
+from pasjes.logic.overview import FAILED_METRIC
+from tests.template.test_template import (
+    TEMPLATE,
+    Template,
+    environment,
+    properties,
+    ref,
+    resources_of_type,
+)
 
 
 @pytest.fixture(scope="module")
@@ -44,3 +52,26 @@ def test_the_overview_may_send_only_as_mailsender(template: Template) -> None:
     (send,) = [s for s in policy["Statement"] if s["Action"] == "ses:SendEmail"]
 
     assert ref(send["Condition"]["StringEquals"]["ses:FromAddress"]) == "MailSender"
+
+
+def test_mails_the_overview_could_not_send_alarm_on_the_operations_topic(
+    template: Template,
+) -> None:
+    (alarm,) = [
+        a["Properties"]
+        for a in resources_of_type(template, "AWS::CloudWatch::Alarm").values()
+        if a["Properties"].get("MetricName") == FAILED_METRIC
+    ]
+
+    # Where Powertools puts the handler's metric: the Globals' namespace and service name.
+    variables = template["Globals"]["Function"]["Environment"]["Variables"]
+    assert alarm["Namespace"] == variables["POWERTOOLS_METRICS_NAMESPACE"]
+    service = variables["POWERTOOLS_SERVICE_NAME"]
+    assert alarm["Dimensions"] == [{"Name": "service", "Value": service}]
+    assert (alarm["Statistic"], alarm["ComparisonOperator"], alarm["Threshold"]) == (
+        "Sum",
+        "GreaterThanOrEqualToThreshold",
+        1,
+    )
+    assert alarm["TreatMissingData"] == "notBreaching"
+    assert [ref(a) for a in alarm["AlarmActions"]] == ["OperationsTopic"]

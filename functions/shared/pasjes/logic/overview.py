@@ -36,6 +36,9 @@ AHEAD = ExpiryWindow.THREE_MONTHS
 STOP_MARGIN_MS = 20_000
 # What it counts back: the previous calendar month, the list its link opens (lastMonth).
 BEHIND = ExpiryWindow.LAST_MONTH
+# The handler's metrics per run (namespace Pasjesportaal); template.yaml alarms on the failed.
+SENT_METRIC = "OverviewMailsSent"
+FAILED_METRIC = "OverviewMailsFailed"
 
 
 def counts_of(rows: Iterable[HolderRow], *, today: date) -> tuple[int, int]:
