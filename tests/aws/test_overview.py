@@ -5,6 +5,7 @@ someone who turned it off, none when there is nothing to say."""
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -175,3 +176,26 @@ def test_a_run_before_the_months_first_working_day_sends_nothing(
 
     assert sent() == []
     assert (answer["notDue"], answer["sent"]) == (1, 0)
+
+
+def test_each_mail_names_the_settings_page_as_its_list_unsubscribe_header(
+    overview: None,
+) -> None:
+    from pasjes.dal import mail
+
+    requests: list[dict[str, Any]] = []
+
+    def keep(params: dict[str, Any], **_: Any) -> None:
+        # After the SDK validated the call against SES's model: what goes over the wire.
+        requests.append(json.loads(params["body"]))
+
+    mail._ses().meta.events.register("before-call.sesv2.SendEmail", keep)
+    try:
+        run()
+    finally:
+        mail._ses().meta.events.unregister("before-call.sesv2.SendEmail", keep)
+
+    assert len(requests) == 2
+    for request in requests:
+        headers = request["Content"]["Simple"]["Headers"]
+        assert headers == [{"Name": "List-Unsubscribe", "Value": f"<{PORTAL}/instellingen>"}]

@@ -39,6 +39,10 @@ class Mail:
     subject: str
     text: str
     html: str
+    # The page where the mail is turned off, as a List-Unsubscribe header (RFC 2369): mail
+    # programs show it as "unsubscribe". No List-Unsubscribe-Post (RFC 8058): turning it off
+    # needs the person signed in, there is no one-click endpoint.
+    unsubscribe_url: str | None = None
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,10 @@ def send(mail: Mail) -> None:
             },
         }
     }
+    if mail.unsubscribe_url:
+        content["Simple"]["Headers"] = [
+            {"Name": "List-Unsubscribe", "Value": f"<{mail.unsubscribe_url}>"}
+        ]
     try:
         _ses().send_email(
             FromEmailAddress=settings.required("mail_sender"),

@@ -26,7 +26,7 @@ from pasjes.dal.mail import MailNotSent
 from pasjes.domain import HolderRow, Organisation
 from pasjes.logic import working_days
 from pasjes.logic.expiry import ExpiryWindow, span_of
-from pasjes.mail_text import Mail, OrganisationCounts, overview_mail
+from pasjes.mail_text import Mail, OrganisationCounts, overview_mail, settings_url
 from pasjes.settings import get_settings
 
 # What the mail counts ahead: the "3 maanden" of "Verloopt binnen".
@@ -142,7 +142,9 @@ def run_overview(today: date, *, portal_url: str, sources: Sources) -> OverviewR
         subject, text, html = overview_mail(counts, today=today, portal_url=portal_url)
         sources.pace()
         try:
-            sources.send(Mail(emails[sub], subject, text, html))
+            sources.send(
+                Mail(emails[sub], subject, text, html, unsubscribe_url=settings_url(portal_url))
+            )
         except MailNotSent as error:
             # Refused: the mark goes, so the retry of this run (the handler raises) sends it.
             # Unknown (a timeout): it may have gone, and a second mail is worse than none.
