@@ -43,7 +43,8 @@ _ERRORS = {
     "429": (
         "Too many requests: API Gateway's throttling or the web ACL's rate limit, or for "
         "POST /requests the person's quota (too_many_pending: 10 requests waiting for their "
-        "passes; daily_limit_reached: 100 a UTC day). Retry-After says when to try again."
+        "passes; daily_limit_reached: 100 a day, the day in Amsterdam). Retry-After says when "
+        "to try again."
     ),
     "422": (
         "Understood but not possible: too many passes, no passes, or a reused key; for an "
