@@ -218,5 +218,22 @@ def test_the_verdict_is_the_qualifications_status_on_the_day_checked(
     assert (verdict.status, verdict.qualification, verdict.checked_at) == (status, q, NOW)
 
 
+def test_a_qualification_expiring_on_the_months_last_day_is_expired_at_half_past_eleven_utc() -> (
+    None
+):
+    # 23:30 UTC on 30 November is 00:30 on 1 December in Amsterdam: the day is over there.
+    q = replace(qualification("DEH"), expiry_date=date(2026, 11, 30))
+    holder = replace(HOLDER, qualifications=(q,))
+    code = code_for(KEYS, "99600953", "DEH")
+
+    def status_at(moment: datetime) -> HolderStatus:
+        verdict = check(code, keys=KEYS, read_holder=lambda n: holder, now=moment)
+        assert verdict is not None
+        return verdict.status
+
+    assert status_at(datetime(2026, 11, 30, 22, 30, tzinfo=UTC)) is HolderStatus.VALID
+    assert status_at(datetime(2026, 11, 30, 23, 30, tzinfo=UTC)) is HolderStatus.EXPIRED
+
+
 def test_no_verdict_for_an_unknown_code() -> None:
     assert check("nonsense", keys=KEYS, read_holder=lambda n: HOLDER, now=NOW) is None
