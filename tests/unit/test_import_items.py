@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
+import botocore.session
+from botocore.config import Config
+
+from pasjes.dal import _PutsAsJson
 from pasjes.dal.holders import HolderModel, _item_data, _to_domain
-from pasjes.dal.registrations import RegistrationModel, _holder_item_data, _row_of_holder_item
+from pasjes.dal.registrations import (
+    RegistrationModel,
+    _holder_item_data,
+    _items_of,
+    _row_of_holder_item,
+)
 from pasjes.domain import Holder, HolderRow, Qualification, QualificationType
 
 TESTER = Holder(
@@ -59,3 +68,28 @@ def test_a_registration_item_reads_back_as_the_row() -> None:
         assert (item.organisation_id, item.entry_key) == ("keira-bhv", "H#99600953")
         assert _row_of_holder_item(item) == row._replace(qualifications=(), sort_name="")
         assert item.serialize() == data
+
+
+def test_a_batch_of_import_items_is_sent_as_botocore_itself_would_send_it() -> None:
+    """The import's BatchWriteItem body is made without botocore's walk through the API model:
+    byte for byte the same request, strings outside ASCII, bytes and booleans included."""
+    rows = [HolderRow.of(TESTER, "Ä€1"), HolderRow.of(TESTER, None)._replace(withdrawn=True)]
+    made, chunks = _items_of("keira-bhv", rows, "v1")
+    items = [_item_data(TESTER, "hash"), *made, *chunks]
+    assert any("B" in value for item in chunks for value in item.values())
+    params = {
+        "RequestItems": {"t": [{"PutRequest": {"Item": item}} for item in items]},
+        "ReturnConsumedCapacity": "TOTAL",
+    }
+    for validating in (True, False):
+        client = botocore.session.get_session().create_client(
+            "dynamodb",
+            region_name="eu-west-1",
+            aws_access_key_id="key",
+            aws_secret_access_key="secret",
+            config=Config(parameter_validation=validating),
+        )
+        operation = client.meta.service_model.operation_model("BatchWriteItem")
+        botocores = client._serializer  # type: ignore[attr-defined]
+        ours = _PutsAsJson(botocores).serialize_to_request(params, operation)
+        assert ours == botocores.serialize_to_request(params, operation)
