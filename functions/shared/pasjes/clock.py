@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
+
+# Costs a cold start nothing: pydantic imports zoneinfo already.
 from zoneinfo import ZoneInfo
 
 PORTAL_TIME_ZONE = "Europe/Amsterdam"
