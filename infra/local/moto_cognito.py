@@ -15,7 +15,9 @@ from moto.cognitoidp.exceptions import (
     ResourceNotFoundError,
 )
 from moto.cognitoidp.responses import CognitoIdpResponse
+from moto.core.exceptions import JsonRESTError
 from moto.core.responses import EmptyResult
+from moto.core.utils import utcnow
 from moto.moto_api._internal import mock_random
 
 SOFTWARE_TOKEN = "SOFTWARE_TOKEN_MFA"  # nosec B105: a challenge name, not a password
@@ -32,10 +34,12 @@ def teach_moto_cognito() -> None:
       verified authenticator straight in after USER_PASSWORD_AUTH, where a real pool answers
       MFA_SETUP; its MFA_SETUP answer neither checks that the token was verified nor turns TOTP
       on for the next sign-in; MFAS_CAN_SETUP is a list, where a real pool sends JSON text.
+    - AdminCreateUser with MessageAction RESEND (`teach_moto_resend`).
     - AdminDeleteSoftwareToken, the operator's reset for someone who lost their phone: the next
       sign-in sets up a new authenticator (MFA_SETUP).
     Applied once, to this process's moto; the library and the tests see a real pool's behaviour.
     """
+    teach_moto_resend()
     if getattr(CognitoIdpResponse, "revoke_token", None) is not None:
         return
     CognitoIdpResponse.revoke_token = _revoke_token  # type: ignore[attr-defined]
@@ -196,3 +200,42 @@ def _delete_token_response(self: CognitoIdpResponse) -> EmptyResult:
         self.backend, self._get_param("UserPoolId"), self._get_param("Username")
     )
     return EmptyResult()
+
+
+class UnsupportedUserStateError(JsonRESTError):
+    def __init__(self, message: str) -> None:
+        super().__init__("UnsupportedUserStateException", message)
+
+
+def teach_moto_resend() -> None:
+    """AdminCreateUser with MessageAction RESEND as a real pool answers it: the same user (its
+    username, sub and attributes kept; moto 5 makes a new user with a new sub) with a new
+    temporary password and its validity started again; only a user who has not yet chosen a
+    password (FORCE_CHANGE_PASSWORD). Applied once, to this process's moto."""
+    backend = cognito_models.CognitoIdpBackend
+    if getattr(backend.admin_create_user, "resends", False):
+        return
+    create = backend.admin_create_user
+
+    @functools.wraps(create)
+    def admin_create_user(
+        self: Any,
+        user_pool_id: str,
+        username: str,
+        message_action: str,
+        temporary_password: str,
+        attributes: list[dict[str, str]],
+    ) -> Any:
+        if message_action != "RESEND":
+            return create(
+                self, user_pool_id, username, message_action, temporary_password, attributes
+            )
+        user = self.admin_get_user(user_pool_id, username)
+        if user.status != cognito_models.UserStatus.FORCE_CHANGE_PASSWORD:
+            raise UnsupportedUserStateError("The user has set a password already")
+        user.password = temporary_password or str(mock_random.uuid4())
+        user.last_modified_date = utcnow()
+        return user
+
+    admin_create_user.resends = True  # type: ignore[attr-defined]
+    backend.admin_create_user = admin_create_user  # type: ignore[method-assign]

@@ -225,8 +225,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for invitation in report.invitations:
         # A real pool mails the temporary password; an emulator sends nothing, so say it here.
         password = f" {invitation.temporary_password}" if arguments.endpoint_url else ""
+        invited = "invited again" if invitation.again else "invited"
         sys.stdout.write(
-            f"invited {invitation.email}{password} ({', '.join(invitation.organisations)})\n"
+            f"{invited} {invitation.email}{password} ({', '.join(invitation.organisations)})\n"
         )
     if report.errors:
         sys.stderr.write("\n".join(report.errors) + "\n")

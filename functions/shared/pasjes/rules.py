@@ -100,3 +100,7 @@ IMPORT_LOCK_RENEW_MINUTES: Final = 5
 # its JSON form, not gzipped, about two and a half times that.
 MAX_EXPORT_OBJECT_BYTES: Final = 256 * 1024 * 1024
 MAX_EXPORT_UNPACKED_BYTES: Final = 512 * 1024 * 1024
+# How long a contact person's temporary password is valid: the pool's
+# TemporaryPasswordValidityDays (template.yaml). An import sends the invitation again to a
+# managed user who never signed in once theirs is older than this.
+TEMPORARY_PASSWORD_VALIDITY_DAYS: Final = 7

@@ -11,7 +11,8 @@ from __future__ import annotations
 import secrets
 import string
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from pasjes.importing.report import Invitation
@@ -40,6 +41,11 @@ class DirectoryUser:
     # Created by the import (custom:managed): only these does it disable and enable.
     managed: bool
     email_verified: bool = True
+    # FORCE_CHANGE_PASSWORD until the person signs in with the temporary password.
+    status: str = "CONFIRMED"
+    # When the user last changed (created, invited again, disabled, enabled): a temporary
+    # password is at least this old.
+    modified_at: datetime | None = None
 
 
 class Directory(Protocol):
@@ -50,6 +56,11 @@ class Directory(Protocol):
     def invite(self, email: str, organisations: Sequence[str]) -> tuple[DirectoryUser, Invitation]:
         """Create a managed user with a verified email and send Cognito's invitation, which
         names `organisations` (their names) and where to sign in."""
+        ...
+
+    def reinvite(self, email: str, organisations: Sequence[str]) -> Invitation:
+        """Send a managed user who never signed in the invitation again, with a new temporary
+        password (theirs expired): Cognito's AdminCreateUser with MessageAction RESEND."""
         ...
 
     def disable(self, username: str) -> None:
@@ -107,14 +118,28 @@ class CognitoDirectory:
         try:
             created = self._create(email, password, organisations)
         except ClientError as error:
-            detail = error.response.get("Error", {})
-            raise DirectoryError(
-                str(detail.get("Code") or "Unknown"), str(detail.get("Message") or "")
-            ) from None
+            raise _directory_error(error) from None
         _, user = _directory_user(created)
         return user, Invitation(
             email=email, temporary_password=password, organisations=tuple(organisations)
         )
+
+    def reinvite(self, email: str, organisations: Sequence[str]) -> Invitation:
+        from botocore.exceptions import ClientError
+
+        password = temporary_password()
+        try:
+            self.client.admin_create_user(
+                UserPoolId=self.user_pool_id,
+                Username=email,
+                MessageAction="RESEND",
+                TemporaryPassword=password,
+                DesiredDeliveryMediums=["EMAIL"],
+                ClientMetadata=_invitation_metadata(organisations),
+            )
+        except ClientError as error:
+            raise _directory_error(error) from None
+        return Invitation(email, password, tuple(organisations), again=True)
 
     def _create(self, email: str, password: str, organisations: Sequence[str]) -> UserTypeTypeDef:
         return self.client.admin_create_user(
@@ -143,6 +168,11 @@ class CognitoDirectory:
         self.client.admin_enable_user(UserPoolId=self.user_pool_id, Username=username)
 
 
+def _directory_error(error: Exception) -> DirectoryError:
+    detail = getattr(error, "response", {}).get("Error", {})
+    return DirectoryError(str(detail.get("Code") or "Unknown"), str(detail.get("Message") or ""))
+
+
 def _invitation_metadata(organisation_names: Sequence[str]) -> dict[str, str]:
     """What the pool's custom message trigger (functions/invitation) reads: the organisations'
     names and where to sign in."""
@@ -159,6 +189,8 @@ def _directory_user(user: UserTypeTypeDef) -> tuple[str, DirectoryUser]:
         enabled=bool(user.get("Enabled", True)),
         managed=attributes.get(MANAGED_ATTRIBUTE) == MANAGED_VALUE,
         email_verified=attributes.get("email_verified") == "true",
+        status=str(user.get("UserStatus", "")),
+        modified_at=user.get("UserLastModifiedDate"),
     )
 
 
@@ -169,6 +201,7 @@ class StaticDirectory:
     def __init__(self, users: Mapping[str, DirectoryUser]) -> None:
         self._users = {email.casefold(): user for email, user in users.items()}
         self.invited: list[Invitation] = []
+        self.reinvited: list[Invitation] = []
         self.disabled: list[str] = []
         self.enabled: list[str] = []
 
@@ -184,6 +217,11 @@ class StaticDirectory:
         self.invited.append(invitation)
         return user, invitation
 
+    def reinvite(self, email: str, organisations: Sequence[str]) -> Invitation:
+        invitation = Invitation(email, temporary_password(), tuple(organisations), again=True)
+        self.reinvited.append(invitation)
+        return invitation
+
     def disable(self, username: str) -> None:
         self._flip(username, enabled=False)
         self.disabled.append(username)
@@ -195,6 +233,4 @@ class StaticDirectory:
     def _flip(self, username: str, *, enabled: bool) -> None:
         for email, user in self._users.items():
             if user.username == username:
-                self._users[email] = DirectoryUser(
-                    user.username, user.sub, enabled, user.managed, user.email_verified
-                )
+                self._users[email] = replace(user, enabled=enabled)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from pasjes.dal.imports import OrganisationDigest
 from pasjes.domain import Holder, HolderRow, Organisation
@@ -18,6 +19,7 @@ from pasjes.importing.digest import contacts_hash, holder_hash, organisation_has
 from pasjes.importing.directory import DirectoryUser
 from pasjes.importing.manifest import Manifest
 from pasjes.importing.model import Dataset
+from pasjes.importing.reinviting import expired_invitations
 from pasjes.importing.report import zero_counts
 from pasjes.rules import LARGE_REMOVAL_MIN_HOLDERS, LARGE_REMOVAL_SHARE
 
@@ -138,6 +140,8 @@ class Plan:
     memberships_put: list[tuple[str, str]] = field(default_factory=list)
     memberships_ended: list[tuple[str, str]] = field(default_factory=list)  # (sub, organisation)
     invite: dict[str, list[str]] = field(default_factory=dict)  # email -> organisation ids
+    # Managed users who never signed in and whose temporary password expired: invited again.
+    reinvite: dict[str, list[str]] = field(default_factory=dict)  # email -> organisation ids
     enable: list[str] = field(default_factory=list)  # usernames
     disable: list[str] = field(default_factory=list)
     digests_put: dict[str, OrganisationDigest] = field(default_factory=dict)
@@ -164,14 +168,19 @@ def plan(
     contact_subs: Mapping[str, set[str]],
     users: Mapping[str, DirectoryUser],
     old_holders: Mapping[str, Holder],
+    now: datetime | None = None,
 ) -> Plan:
     """What loading the export changes. `stored_rows` and `contact_subs`: of the organisations
-    `reading` names; `old_holders`: the loaded holders whose hash changed."""
+    `reading` names; `old_holders`: the loaded holders whose hash changed; `now`: when the
+    temporary passwords are judged expired (None: none is)."""
     result = Plan()
     _holders(manifest, target, loaded, old_holders, result)
     _organisations(target, loaded, reading, result)
     removed_of = _registrations(target, reading, stored_rows, result)
     _contacts(manifest, target, loaded, reading, contact_subs, users, result)
+    if now is not None:
+        result.reinvite = expired_invitations(target.contacts, users, now, result.left_out)
+        result.counts["contactPersonsReinvited"] = len(result.reinvite)
     if not manifest.allow_large_removal:
         result.refusals = _guard(target, loaded, reading, removed_of, result)
     return result

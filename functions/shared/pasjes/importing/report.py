@@ -23,6 +23,8 @@ COUNT_KEYS: Final = (
     "membershipsAdded",
     "membershipsEnded",
     "contactPersonsInvited",
+    # Invited again: a user who never signed in, whose temporary password expired.
+    "contactPersonsReinvited",
     "contactPersonsDisabled",
     "contactPersonsReenabled",
     # Whose memberships were not written: an invitation the pool refused, a user it cannot use.
@@ -42,6 +44,8 @@ class Invitation:
     email: str
     temporary_password: str = field(repr=False)
     organisations: tuple[str, ...]
+    # Sent again (a new temporary password for one that expired), not a new user.
+    again: bool = False
 
 
 @dataclass(frozen=True)
