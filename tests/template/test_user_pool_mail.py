@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from cfnlint.decode import decode
 
+from pasjes.rules import TEMPORARY_PASSWORD_VALIDITY_DAYS
 from tests.template.test_template import TEMPLATE, Template, properties
 
 
@@ -32,3 +33,11 @@ def test_the_pool_sends_through_ses_from_the_mail_sender_when_one_is_set(
     assert template["Conditions"]["HasMailSender"] == {
         "Fn::Not": [{"Fn::Equals": [{"Ref": "MailSender"}, ""]}]
     }
+
+
+def test_the_import_judges_invitations_expired_by_the_pools_own_validity(
+    template: Template,
+) -> None:
+    policy = properties(template, "UserPool")["Policies"]["PasswordPolicy"]
+
+    assert policy["TemporaryPasswordValidityDays"] == TEMPORARY_PASSWORD_VALIDITY_DAYS
