@@ -44,6 +44,15 @@ def get_organisation(organisation_id: str) -> Organisation | None:
         return None
 
 
+def held(organisation_ids: Iterable[str]) -> set[str]:
+    """Which of these organisations the table holds (consistent BatchGets of their keys)."""
+    keys = sorted(set(organisation_ids))
+    found = OrganisationModel.batch_get(
+        keys, consistent_read=True, attributes_to_get=["organisationId"]
+    )
+    return {item.organisation_id for item in found}
+
+
 def put_organisations(organisations: Iterable[Organisation]) -> int:
     """Write the organisations; returns how many."""
     count = 0

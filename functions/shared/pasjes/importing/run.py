@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pasjes import audit
-from pasjes.dal import contacts, holders, holds_items, imports, organisations, registrations
+from pasjes.dal import contacts, holders, imports, organisations, registrations
 from pasjes.dal.registrations import StoredList
 from pasjes.importing.claiming import RETRY_MARK, Heartbeat, claim
 from pasjes.importing.directory import Directory
@@ -197,16 +197,17 @@ def _import(
         )
         reading = to_read(manifest, target, loaded)
         target = with_rows(target, dataset, reading)
-        # Into empty tables (the first load) there is nothing to read per organisation: two
-        # requests for each of 3,000 spared, a fifth of the first national load's requests.
-        lists_held = bool(reading.lists) and holds_items(registrations.RegistrationModel)
+        # An organisation the tables never held has no list or contact persons to read: its
+        # item is written before them and deleted after them. A first national load reads
+        # 3,000 organisations' keys in 30 requests instead of 6,000 requests for each's.
+        new = (reading.lists | reading.contacts) - set(loaded.digests)
+        never_held = new - organisations.held(new) if new else set()
         stored_lists = {
-            o: registrations.stored_list(o) if lists_held else StoredList()
+            o: StoredList() if o in never_held else registrations.stored_list(o)
             for o in sorted(reading.lists)
         }
-        contacts_held = bool(reading.contacts) and holds_items(contacts.ContactModel)
         contact_subs = {
-            o: contacts.contact_subs(o) if contacts_held else set()
+            o: set() if o in never_held else contacts.contact_subs(o)
             for o in sorted(reading.contacts)
         }
         changed = [
