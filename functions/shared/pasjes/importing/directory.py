@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from mypy_boto3_cognito_idp.type_defs import UserTypeTypeDef
 
 
+# A user of the pool who has not yet chosen a password (signed in with the temporary one).
+NOT_SIGNED_IN = "FORCE_CHANGE_PASSWORD"
+
+
 class DirectoryError(Exception):
     """The user pool refused a change (an address it does not take, a quota). `code` is the
     pool's error code (LimitExceededException, InvalidParameterException...), which the report
@@ -51,6 +55,11 @@ class DirectoryUser:
 class Directory(Protocol):
     def users(self) -> Mapping[str, DirectoryUser]:
         """Every user of the pool by lower-cased email."""
+        ...
+
+    def waiting_users(self) -> Mapping[str, DirectoryUser]:
+        """The users who never signed in (FORCE_CHANGE_PASSWORD) by lower-cased email: few,
+        where `users` are all the contact persons."""
         ...
 
     def invite(self, email: str, organisations: Sequence[str]) -> tuple[DirectoryUser, Invitation]:
@@ -103,8 +112,20 @@ class CognitoDirectory:
         return self._client
 
     def users(self) -> Mapping[str, DirectoryUser]:
+        return self._listed("")
+
+    def waiting_users(self) -> Mapping[str, DirectoryUser]:
+        return self._listed(f'cognito:user_status = "{NOT_SIGNED_IN}"')
+
+    def _listed(self, only: str) -> dict[str, DirectoryUser]:
         found: dict[str, DirectoryUser] = {}
-        for page in self.client.get_paginator("list_users").paginate(UserPoolId=self.user_pool_id):
+        paginator = self.client.get_paginator("list_users")
+        pages = (
+            paginator.paginate(UserPoolId=self.user_pool_id, Filter=only)
+            if only
+            else paginator.paginate(UserPoolId=self.user_pool_id)
+        )
+        for page in pages:
             for user in page.get("Users", []):
                 email, directory_user = _directory_user(user)
                 if email:
@@ -207,6 +228,9 @@ class StaticDirectory:
 
     def users(self) -> Mapping[str, DirectoryUser]:
         return dict(self._users)
+
+    def waiting_users(self) -> Mapping[str, DirectoryUser]:
+        return {e: u for e, u in self._users.items() if u.status == NOT_SIGNED_IN}
 
     def invite(self, email: str, organisations: Sequence[str]) -> tuple[DirectoryUser, Invitation]:
         user = DirectoryUser(

@@ -8,12 +8,10 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 
-from pasjes.importing.directory import Directory, DirectoryError, DirectoryUser
+from pasjes.importing.directory import NOT_SIGNED_IN, Directory, DirectoryError, DirectoryUser
 from pasjes.importing.report import Invitation
 from pasjes.rules import TEMPORARY_PASSWORD_VALIDITY_DAYS
 
-# A user of the pool who has not yet chosen a password (signed in with the temporary one).
-NOT_SIGNED_IN = "FORCE_CHANGE_PASSWORD"
 QUOTA_CODE = "LimitExceededException"
 
 
