@@ -52,6 +52,12 @@ def test_folding_ignores_case_and_accents_in_any_european_script() -> None:
     assert name_key("Dhr. TEST de Tester") == "test de tester"
 
 
+def test_folding_ascii_gives_what_the_unicode_folding_gives() -> None:
+    # fold takes a shortcut for ASCII; "\u00a0" forces the full path on the same text.
+    text = "".join(chr(c) for c in range(128)) + " Dhr.  A.K. van\tder HEIJDEN-Smit 's "
+    assert fold(text) == fold(text + "\u00a0").rstrip()
+
+
 def test_names_sort_by_surname_without_salutation() -> None:
     # Nguyễn, Öztürk, (de) Vries, Wójcik: the surname, accents folded.
     assert page_numbers(HolderSearch("o")) == ["10000002", "10000001", "10000004", "10000003"]

@@ -28,6 +28,10 @@ TITLES_AFTER = frozenset({"msc", "bsc", "ma", "ba", "mba", "phd", "llm", "mphil"
 
 def fold(text: str) -> str:
     """Lower-case, accent-free text: fold("Şükrü Öztürk") == "sukru ozturk"."""
+    if text.isascii():
+        # Most names: no accent to strip, and NFKD leaves ASCII as it is (a third of the
+        # import's making of list rows).
+        return " ".join(text.lower().split())
     decomposed = unicodedata.normalize("NFKD", text.translate(_BASE_LETTERS))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.casefold().split())
