@@ -11,6 +11,7 @@ from typing import Any
 
 from pasjes import audit
 from pasjes.dal import contacts, holders, imports, organisations, registrations
+from pasjes.dal.registrations import StoredList
 from pasjes.importing.claiming import RETRY_MARK, Heartbeat, claim
 from pasjes.importing.directory import Directory
 from pasjes.importing.loading import load
@@ -196,8 +197,19 @@ def _import(
         )
         reading = to_read(manifest, target, loaded)
         target = with_rows(target, dataset, reading)
-        stored_lists = {o: registrations.stored_list(o) for o in sorted(reading.lists)}
-        contact_subs = {o: contacts.contact_subs(o) for o in sorted(reading.contacts)}
+        # An organisation the tables never held has no list or contact persons to read: its
+        # item is written before them and deleted after them. A first national load reads
+        # 3,000 organisations' keys in 30 requests instead of 6,000 requests for each's.
+        new = (reading.lists | reading.contacts) - set(loaded.digests)
+        never_held = new - organisations.held(new) if new else set()
+        stored_lists = {
+            o: StoredList() if o in never_held else registrations.stored_list(o)
+            for o in sorted(reading.lists)
+        }
+        contact_subs = {
+            o: set() if o in never_held else contacts.contact_subs(o)
+            for o in sorted(reading.contacts)
+        }
         changed = [
             n
             for n, h in target.holder_hashes.items()
