@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import PutError
 
 from pasjes.settings import get_settings
@@ -36,28 +37,33 @@ _ATTEMPTS = 8
 def batch_put(model: type[Model], items: Iterable[ItemData]) -> int:
     """Put items given as DynamoDB attribute maps, 25 a call, again for those DynamoDB leaves
     unprocessed. For the import's bulk writes: a pynamodb Model per item costs more CPU than
-    the rest of an import together. Returns how many were put."""
-    connection = model._get_connection()
-    _serialize_puts_as_json(connection.connection.client)
+    the rest of an import together, so the calls go to pynamodb's botocore client as they are.
+    Returns how many were put."""
+    table = model._get_connection()
     count = 0
-    pending: list[ItemData] = []
+    pending: list[dict[str, Any]] = []
     for item in items:
-        pending.append(item)
+        pending.append({"PutRequest": {"Item": item}})
         count += 1
         if len(pending) == _BATCH:
-            _put(connection, pending)
+            _put(table.connection, table.table_name, pending)
             pending = []
     if pending:
-        _put(connection, pending)
+        _put(table.connection, table.table_name, pending)
     return count
 
 
-def _put(connection: Any, items: list[ItemData]) -> None:
+def _put(connection: Any, table_name: str, requests: list[dict[str, Any]]) -> None:
     for attempt in range(_ATTEMPTS):
-        answer = connection.batch_write_item(put_items=items) or {}
-        left = answer.get("UnprocessedItems", {}).get(connection.table_name, [])
-        items = [request["PutRequest"]["Item"] for request in left]
-        if not items:
+        # pynamodb's client (with its retries), which it makes again when credentials expire.
+        client = connection.client
+        _serialize_puts_as_json(client)
+        try:
+            answer = client.batch_write_item(RequestItems={table_name: requests})
+        except (BotoCoreError, ClientError) as error:
+            raise PutError(f"Failed to batch write items: {error}", error) from error
+        requests = answer.get("UnprocessedItems", {}).get(table_name, [])
+        if not requests:
             return
         time.sleep(min(2.0, 0.05 * 2**attempt))
     raise PutError("DynamoDB left items unprocessed after every attempt")
