@@ -80,22 +80,23 @@ def _item_data(holder: Holder, content_hash: str | None) -> ItemData:
     """The holder's item as DynamoDB holds it, made without a Model, which costs ten times as
     much (the import writes 250,000); a unit test reads it back through the model."""
 
-    def text(value: str | None) -> dict[str, Any] | None:
-        return None if value is None else {"S": value}
-
     def qualification(q: Qualification) -> dict[str, Any]:
-        fields = {
-            "code": text(q.code),
-            "name": text(q.name),
-            "type": text(q.type.value),
-            "examType": text(q.exam_type),
-            "examNumber": text(q.exam_number),
-            "examDate": text(q.exam_date.isoformat()),
-            "expiryDate": text(q.expiry_date.isoformat() if q.expiry_date else None),
-            "parentCode": text(q.parent_code),
-            "withdrawnOn": text(q.withdrawn_on.isoformat() if q.withdrawn_on else None),
+        # The optional attributes only when set, as the model leaves them out.
+        fields: dict[str, Any] = {
+            "code": {"S": q.code},
+            "name": {"S": q.name},
+            "type": {"S": q.type.value},
+            "examType": {"S": q.exam_type},
+            "examNumber": {"S": q.exam_number},
+            "examDate": {"S": q.exam_date.isoformat()},
         }
-        return {"M": {k: v for k, v in fields.items() if v is not None}}
+        if q.expiry_date:
+            fields["expiryDate"] = {"S": q.expiry_date.isoformat()}
+        if q.parent_code is not None:
+            fields["parentCode"] = {"S": q.parent_code}
+        if q.withdrawn_on:
+            fields["withdrawnOn"] = {"S": q.withdrawn_on.isoformat()}
+        return {"M": fields}
 
     item: ItemData = {
         "qualificationNumber": {"S": holder.qualification_number},
