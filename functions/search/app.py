@@ -117,8 +117,7 @@ def get_holders(
 ) -> HolderList:
     reject_unknown_parameters(router, (*_SEARCH_PARAMETERS, "limit", "cursor"))
     search = HolderSearch(
-        # The caller's chosen organisation replaces it in holder_list.
-        organisation_id=organisation or "",
+        organisation_id=organisation,
         exam_type=exam_type,
         exam_number=exam_number,
         expiry_from=expiry_from,
@@ -180,7 +179,7 @@ def get_holders_export(
 ) -> Response[str]:
     reject_unknown_parameters(router, (*_SEARCH_PARAMETERS, "format"))
     search = HolderSearch(
-        organisation_id=organisation or "",
+        organisation_id=organisation,
         exam_type=exam_type,
         exam_number=exam_number,
         expiry_from=expiry_from,
