@@ -56,8 +56,11 @@ class Units:
         self.write_units = 0
         self.read_units = 0.0
         self.seconds = 0.0
+        self.write_calls = 0
 
     def count(self, operation: str, params: dict[str, Any], response: dict[str, Any]) -> None:
+        if operation in ("BatchWriteItem", "PutItem", "UpdateItem", "DeleteItem"):
+            self.write_calls += 1
         if operation == "BatchWriteItem":
             for requests in params.get("RequestItems", {}).values():
                 for request in requests:
@@ -119,6 +122,7 @@ def run_one(path: Path, contacts: Path) -> dict[str, Any]:
         "itemsWritten": report.items_written,
         "itemsCounted": units.items,
         "writeUnits": units.write_units,
+        "writeCalls": units.write_calls,
         "readUnits": round(units.read_units),
         "cpuSeconds": round(cpu, 1),
         "wallSeconds": round(time.monotonic() - wall, 1),

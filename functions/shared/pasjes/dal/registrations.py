@@ -20,7 +20,7 @@ import gc
 import secrets
 import zlib
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
@@ -269,26 +269,49 @@ def _items_of(
     return items, _chunk_data(organisation_id, f"{_LIST}{version}#", ordered)
 
 
-def _switch(
-    organisation_id: str,
-    written: list[ItemData],
-    chunks: list[ItemData],
-    version: str,
-    stale: Iterable[str],
-    content_hash: str | None,
-) -> None:
-    """Write, switch readers to the new version at once, then drop what it no longer uses."""
-    batch_put(RegistrationModel, [*written, *chunks])
-    RegistrationModel(
-        organisation_id,
-        _VERSION,
-        version=version,
-        chunks=len(chunks),
-        content_hash=content_hash,
-    ).save()
+@dataclass
+class _Switch:
+    """One list's move to a new version: the items to write before readers switch to it (its
+    changed H# and X# items and its chunks), and the keys it no longer uses after."""
+
+    organisation_id: str
+    written: list[ItemData]
+    chunks: int
+    version: str
+    stale: list[str]
+    content_hash: str | None
+
+    def version_item(self) -> ItemData:
+        return RegistrationModel(
+            self.organisation_id,
+            _VERSION,
+            version=self.version,
+            chunks=self.chunks,
+            content_hash=self.content_hash,
+        ).serialize()
+
+
+def _switch_all(switches: Iterable[_Switch]) -> int:
+    """Write every list's items, then switch readers to each new version at once, then drop
+    what the old versions used. All lists' items go 25 to a call whatever list they belong to,
+    and the versions 25 to a call too: an import of 3,000 organisations makes about 4,000
+    fewer calls than one list after another. Returns the items written."""
+    done: list[_Switch] = []
+
+    def items() -> Iterator[ItemData]:
+        for switch in switches:
+            yield from switch.written
+            # Only the version and the keys are kept: the items are not held past their write.
+            switch.written = []
+            done.append(switch)
+
+    written = batch_put(RegistrationModel, items())
+    written += batch_put(RegistrationModel, [s.version_item() for s in done])
     with RegistrationModel.batch_write() as batch:
-        for key in stale:
-            batch.delete(RegistrationModel(organisation_id, key))
+        for switch in done:
+            for key in switch.stale:
+                batch.delete(RegistrationModel(switch.organisation_id, key))
+    return written + sum(len(s.stale) for s in done)
 
 
 def replace_rows(organisation_id: str, rows: Iterable[HolderRow]) -> None:
@@ -300,7 +323,7 @@ def replace_rows(organisation_id: str, rows: Iterable[HolderRow]) -> None:
         organisation_id, attributes_to_get=["organisationId", "entryKey"]
     )
     stale = [item.entry_key for item in existing if item.entry_key not in keep]
-    _switch(organisation_id, items, chunks, version, stale, None)
+    _switch_all([_Switch(organisation_id, [*items, *chunks], len(chunks), version, stale, None)])
 
 
 @dataclass(frozen=True)
@@ -340,23 +363,56 @@ def stored_list(organisation_id: str) -> StoredList:
     return StoredList(item.version, rows, chunks, item.content_hash)
 
 
+@dataclass(frozen=True)
+class ListUpdate:
+    """An organisation's list as an import would have it, and as it is stored now."""
+
+    organisation_id: str
+    rows: Iterable[HolderRow]
+    stored: StoredList
+    content_hash: str
+
+
+def update_lists(updates: Iterable[ListUpdate]) -> int:
+    """Make each update's rows its organisation's list, writing only the H# and X# items that
+    differ from those `stored` made (only the rows that changed are looked at) and deleting
+    those no longer needed; a list's chunks and version change only when the list did, so warm
+    containers keep their cached lists. Readers switch at once and only to a complete list (see
+    `rows_of_organisation`). Returns the items written."""
+    written = 0
+
+    def switches() -> Iterator[_Switch]:
+        nonlocal written
+        for update in updates:
+            switch = _switch_of(update)
+            if isinstance(switch, int):
+                written += switch
+            else:
+                yield switch
+
+    return written + _switch_all(switches())
+
+
 def update_rows(
     organisation_id: str, rows: Iterable[HolderRow], stored: StoredList, *, content_hash: str
 ) -> int:
-    """Make `rows` the organisation's list, writing only the H# and X# items that differ from
-    those `stored` made (only the rows that changed are looked at) and deleting those no longer
-    needed; the list's chunks and version change only when the list did, so warm containers
-    keep their cached lists. Readers switch at once and only to a complete list (see
-    `rows_of_organisation`). Returns the items written."""
-    new = {row.qualification_number: row for row in rows}
+    """`update_lists` of one organisation's list."""
+    return update_lists([ListUpdate(organisation_id, rows, stored, content_hash)])
+
+
+def _switch_of(update: ListUpdate) -> _Switch | int:
+    """What moves the list to the update's rows, or the items written when its rows are
+    those stored (the version then stays)."""
+    organisation_id, stored = update.organisation_id, update.stored
+    new = {row.qualification_number: row for row in update.rows}
     old = {row.qualification_number: row for row in stored.rows}
     touched = {n for n, row in new.items() if old.get(n) != row} | (old.keys() - new.keys())
     if not touched and stored.version is not None:
-        if stored.content_hash != content_hash:
+        if stored.content_hash != update.content_hash:
             # The same list under a hash of another import format: keep the version (and the
             # containers' cached lists), but note the hash.
             RegistrationModel(organisation_id, _VERSION).update(
-                actions=[RegistrationModel.content_hash.set(content_hash)]
+                actions=[RegistrationModel.content_hash.set(update.content_hash)]
             )
             return 1
         return 0
@@ -382,8 +438,9 @@ def update_rows(
     version = secrets.token_hex(8)
     chunks = _chunk_data(organisation_id, f"{_LIST}{version}#", new_ordered)
     stale += sorted(stored.chunks)
-    _switch(organisation_id, changed, chunks, version, stale, content_hash)
-    return len(changed) + len(chunks) + len(stale) + 1
+    return _Switch(
+        organisation_id, [*changed, *chunks], len(chunks), version, stale, update.content_hash
+    )
 
 
 def remove_list(organisation_id: str, stored: StoredList) -> int:

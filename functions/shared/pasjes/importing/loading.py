@@ -1,7 +1,7 @@
 """Carrying out a plan: the writes, in the order that keeps every read consistent.
 
 Users first (a new contact person needs a sub before a membership), then holders, organisations
-and each changed list (its version last), memberships, then what goes: removed organisations'
+and the changed lists (every list's items, then their versions), memberships, then what goes: removed organisations'
 lists (version first), ended memberships, removed holders, users disabled, and the requests of
 those who lost an organisation, with their ZIPs. The imports table's record of what is loaded
 comes last, so an import that stops half-way is simply done again, and writes only what is
@@ -23,7 +23,7 @@ from pasjes.dal import (
     passes_bucket,
     registrations,
 )
-from pasjes.dal.registrations import StoredList
+from pasjes.dal.registrations import ListUpdate, StoredList
 from pasjes.domain import Organisation
 from pasjes.importing.directory import Directory, DirectoryError, DirectoryUser
 from pasjes.importing.plan import Loaded, Plan, Target, leave_out, without_left_out
@@ -74,13 +74,15 @@ def load(
 
     written = holders.put_holders(plan.holders_put, target.holder_hashes)
     written += organisations.put_organisations(plan.organisations_put)
-    for organisation_id in plan.lists_put:
-        written += registrations.update_rows(
+    written += registrations.update_lists(
+        ListUpdate(
             organisation_id,
             target.rows[organisation_id],
             stored_lists.get(organisation_id, StoredList()),
-            content_hash=target.digests[organisation_id].rows_hash,
+            target.digests[organisation_id].rows_hash,
         )
+        for organisation_id in plan.lists_put
+    )
     by_id: dict[str, Organisation] = dict(target.organisations)
     added = [
         (users[email.casefold()].sub, email, by_id[organisation_id])
