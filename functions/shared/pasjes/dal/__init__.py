@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -70,10 +68,11 @@ def _put(connection: Any, table_name: str, requests: list[dict[str, Any]]) -> No
 
 
 class _PutsAsJson:
-    """A client's serializer whose BatchWriteItem body is the parameters as JSON, with bytes
-    in base64: what botocore's own serializer makes of attribute maps our code built and
-    typed, but without its walk through the API model for every attribute (a third of the
-    first national import's CPU). Every other operation, and the request around the body
+    """A client's serializer whose BatchWriteItem body is the parameters as JSON by msgspec
+    (bytes in base64): the JSON document botocore's own serializer makes of attribute maps our
+    code built and typed, without its walk through the API model for every attribute (a third
+    of the first national import's CPU) and about ten times as fast as the standard library's
+    encoder (a tenth of what was left). Every other operation, and the request around the body
     (method, headers, path), stays botocore's."""
 
     def __init__(self, inner: Any) -> None:
@@ -82,16 +81,12 @@ class _PutsAsJson:
     def serialize_to_request(self, parameters: dict[str, Any], operation: Any) -> Any:
         if operation.name != "BatchWriteItem":
             return self.inner.serialize_to_request(parameters, operation)
+        import msgspec  # by the import's first bulk write: other calls never load it here
+
         rest = {**parameters, "RequestItems": {}}
         request = self.inner.serialize_to_request(rest, operation)
-        request["body"] = json.dumps(parameters, default=_blob).encode()
+        request["body"] = msgspec.json.encode(parameters)
         return request
-
-
-def _blob(value: object) -> str:
-    if isinstance(value, bytes | bytearray):
-        return base64.b64encode(value).decode("ascii")
-    raise TypeError(f"not JSON: {type(value).__name__}")
 
 
 def _serialize_puts_as_json(client: Any) -> None:
