@@ -8,7 +8,12 @@ from datetime import date
 import pytest
 
 from pasjes.dal import registrations
-from pasjes.dal.registrations import RegistrationModel, rows_of_organisation, stored_list
+from pasjes.dal.registrations import (
+    ListUpdate,
+    RegistrationModel,
+    rows_of_organisation,
+    stored_list,
+)
 from pasjes.domain import Holder, HolderRow, Qualification, QualificationType
 
 ORGANISATION = "keira-bhv"
@@ -81,3 +86,32 @@ def test_a_list_updated_by_its_changes_is_the_list_written_whole(
         assert sorted(r.qualification_number for r in rows_of_organisation(ORGANISATION)) == sorted(
             f"{n:08d}" for n in rows
         )
+
+
+def test_lists_updated_together_count_every_item_written_and_an_unchanged_list_keeps_its_version(
+    aws: None,
+) -> None:
+    rng = random.Random(7)
+    rows = [row(n, rng) for n in range(1, 6)]
+    registrations.update_rows(ORGANISATION, rows, stored_list(ORGANISATION), content_hash="1")
+    version = stored_list(ORGANISATION).version
+
+    written = registrations.update_lists(
+        [
+            # The same rows under another hash: only the version item's hash is written.
+            ListUpdate(ORGANISATION, rows, stored_list(ORGANISATION), "2"),
+            ListUpdate("other-bhv", rows[:2], stored_list("other-bhv"), "3"),
+        ]
+    )
+
+    other = list(RegistrationModel.query("other-bhv", consistent_read=True))
+    assert written == 1 + len(other)
+    assert {item.entry_key[:2] for item in other} == {"H#", "X#", "L#", "V#"}
+    assert (stored_list(ORGANISATION).version, stored_list(ORGANISATION).content_hash) == (
+        version,
+        "2",
+    )
+    assert [r.qualification_number for r in rows_of_organisation("other-bhv")] == [
+        r.qualification_number
+        for r in sorted(rows[:2], key=lambda r: (r.sort_name, r.qualification_number))
+    ]

@@ -390,7 +390,8 @@ def update_lists(updates: Iterable[ListUpdate]) -> int:
             else:
                 yield switch
 
-    return written + _switch_all(switches())
+    switched = _switch_all(switches())  # first: it counts `written` as it goes
+    return written + switched
 
 
 def update_rows(
