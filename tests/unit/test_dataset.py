@@ -284,6 +284,29 @@ def test_names_are_stored_in_one_unicode_form(tmp_path: Path) -> None:
     assert parse_folder(folder).holders[0].name == "Mevr. Zoë Nguyễn"
 
 
+def test_values_many_rows_share_are_kept_once_and_checked_as_every_other(tmp_path: Path) -> None:
+    decomposed = "Eerste hulp bij Zoe\u0308"
+    rows = "".join(
+        f"{number},EH,{decomposed},Diploma,EH,Eerste Hulp,EX1,2024-03-18,2026-04-01,\n"
+        for number in ("99600953", "12345678")
+    )
+    folder = write(
+        tmp_path,
+        qualifications=QUALIFICATIONS_HEADER + rows + "23456789,EH,x,Diploma,EH,Eerste Hulp,"
+        "EX1,2024-03-18,2026-13-01,\n",
+    )
+
+    assert errors_of(folder) == [
+        "qualifications.csv:4: expiryDate '2026-13-01' is not a date written YYYY-MM-DD"
+    ]
+    folder = write(tmp_path, qualifications=QUALIFICATIONS_HEADER + rows)
+    first, second = (h.qualifications[0] for h in parse_folder(folder).holders[:2])
+    assert first.name == "Eerste hulp bij Zoë"
+    assert first.name is second.name
+    assert first.exam_number is second.exam_number
+    assert first.expiry_date is second.expiry_date
+
+
 def test_a_json_file_holds_the_same_dataset_as_the_folder(tmp_path: Path) -> None:
     from_folder = parse_folder(write(tmp_path / "csv"))
     write_json(from_folder, tmp_path / "data.json")

@@ -17,6 +17,7 @@ from pasjes.domain import (
 )
 from pasjes.importing.model import Dataset, DatasetError, Record
 from pasjes.importing.validating import (
+    KnownValues,
     Row,
     first_seen,
     in_reading_order,
@@ -60,8 +61,9 @@ def build(tables: Mapping[str, Iterable[Record]], errors: list[str]) -> Dataset:
 def _organisations(records: Iterable[Record], errors: list[str]) -> dict[str, Organisation]:
     organisations: dict[str, Organisation] = {}
     seen: dict[Any, str] = {}
+    known = KnownValues()
     for record in records:
-        row = Row(record, errors)
+        row = Row(record, errors, known)
         organisation_id = row.organisation_id("id")
         name = row.text("name")
         if organisation_id is None or name is None:
@@ -81,8 +83,9 @@ def _memberships(
     `contacts.csv:LINE`), which later messages name them by."""
     memberships: dict[str, list[str]] = defaultdict(list)
     seen: dict[Any, str] = {}
+    known = KnownValues()
     for record in records:
-        row = Row(record, errors)
+        row = Row(record, errors, known)
         email = row.email()
         organisation_id = known_organisation(row, organisations)
         if email is None or organisation_id is None:
@@ -97,8 +100,9 @@ def _memberships(
 def _holders(records: Iterable[Record], errors: list[str]) -> dict[str, Holder]:
     holders: dict[str, Holder] = {}
     seen: dict[Any, str] = {}
+    known = KnownValues()
     for record in records:
-        row = Row(record, errors)
+        row = Row(record, errors, known)
         number = row.qualification_number()
         name = row.text("name")
         birth_date = row.date("birthDate")
@@ -125,14 +129,15 @@ def _qualifications(
     by_holder: dict[str, list[Qualification]] = defaultdict(list)
     places: dict[tuple[str, str], Row] = {}
     exam_type_names: dict[str, tuple[str, str]] = {}  # code -> (name, where first named)
+    known = KnownValues()
     for record in records:
-        row = Row(record, errors)
+        row = Row(record, errors, known)
         number = known_holder(row, holders)
         code = row.identifier("code")
-        name = row.text("name")
+        name = row.text("name", repeats=True)
         kind = row.qualification_type()
         exam_type = row.identifier("examType")
-        exam_type_name = row.text("examTypeName")
+        exam_type_name = row.text("examTypeName", repeats=True)
         exam_number = row.identifier("examNumber")
         exam_date = row.date("examDate")
         # Empty: the registry gives no expiry date (valid for good).
@@ -203,8 +208,9 @@ def _registrations(
     registrations: list[Registration] = []
     seen: dict[Any, str] = {}
     external_seen: dict[Any, str] = {}
+    known = KnownValues()
     for record in records:
-        row = Row(record, errors)
+        row = Row(record, errors, known)
         organisation_id = known_organisation(row, organisations)
         number = known_holder(row, holders)
         external = row.text("externalNumber") if row.raw("externalNumber") else None
