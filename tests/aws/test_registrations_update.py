@@ -115,3 +115,36 @@ def test_lists_updated_together_count_every_item_written_and_an_unchanged_list_k
         r.qualification_number
         for r in sorted(rows[:2], key=lambda r: (r.sort_name, r.qualification_number))
     ]
+
+
+def test_lists_switch_a_window_at_a_time_so_an_interrupted_import_loses_one_window_at_most(
+    aws: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(registrations, "_WINDOW", 2)
+    rng = random.Random(9)
+    organisations = [f"org-{i}" for i in range(5)]
+    rows = [row(n, rng) for n in range(1, 4)]
+    # What the table holds after each BatchWriteItem: which lists have switched by then.
+    switched_after: list[set[str]] = []
+
+    def note(**_: object) -> None:
+        switched_after.append({o for o in organisations if stored_list(o).version is not None})
+
+    client = RegistrationModel._get_connection().connection.client
+    client.meta.events.register("after-call.dynamodb.BatchWriteItem", note)
+    try:
+        registrations.update_lists(ListUpdate(o, rows, stored_list(o), "h") for o in organisations)
+    finally:
+        client.meta.events.unregister("after-call.dynamodb.BatchWriteItem", note)
+
+    # Each window: its lists' items (one call here), then their versions.
+    assert switched_after == [
+        set(),
+        {"org-0", "org-1"},
+        {"org-0", "org-1"},
+        {"org-0", "org-1", "org-2", "org-3"},
+        {"org-0", "org-1", "org-2", "org-3"},
+        set(organisations),
+    ]
+    for organisation in organisations:
+        assert len(rows_of_organisation(organisation)) == 3

@@ -1,11 +1,12 @@
 """Carrying out a plan: the writes, in the order that keeps every read consistent.
 
 Users first (a new contact person needs a sub before a membership), then holders, organisations and
-the changed lists (every list's items, then their versions), memberships, then what goes: removed
-organisations' lists (version first), ended memberships, removed holders, users disabled, and the
-requests of those who lost an organisation, with their ZIPs. The imports table's record of what is
-loaded comes last, so an import that stops half-way is simply done again, and writes only what is
-still different.
+the changed lists (25 at a time: their items, then their versions), memberships, then what goes:
+removed organisations' lists (version first), ended memberships, removed holders, users disabled,
+and the requests of those who lost an organisation, with their ZIPs. The imports table's record of
+what is loaded comes last, so an import that stops half-way is simply done again, and writes only
+what is still different (the chunks the unswitched window of lists had written stay behind,
+unread).
 """
 
 from __future__ import annotations
