@@ -77,7 +77,8 @@ def test_a_batch_of_import_items_is_sent_as_botocore_itself_would_send_it() -> N
     of the request byte for byte."""
     rows = [HolderRow.of(TESTER, "Ä€1"), HolderRow.of(TESTER, None)._replace(withdrawn=True)]
     made, chunks = _items_of("keira-bhv", rows, "v1")
-    items = [_item_data(TESTER, "hash"), *made, *chunks]
+    version = RegistrationModel("keira-bhv", "V#", version="v1", chunks=2, content_hash="h")
+    items = [_item_data(TESTER, "hash"), *made, *chunks, version.serialize()]
     assert any("B" in value for item in chunks for value in item.values())
     params = {
         "RequestItems": {"t": [{"PutRequest": {"Item": item}} for item in items]},
@@ -95,5 +96,6 @@ def test_a_batch_of_import_items_is_sent_as_botocore_itself_would_send_it() -> N
         botocores = client._serializer  # type: ignore[attr-defined]
         ours = _PutsAsJson(botocores).serialize_to_request(params, operation)
         theirs = botocores.serialize_to_request(params, operation)
+        assert isinstance(ours["body"], bytes)
         assert json.loads(ours.pop("body")) == json.loads(theirs.pop("body"))
         assert ours == theirs
