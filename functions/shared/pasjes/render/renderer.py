@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 
+from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
@@ -57,6 +58,9 @@ from pasjes.render.layout import (
 from pasjes.render.qr import draw_qr
 
 PRODUCER = "Pasjesportaal"
+# A page's stream compressed only: reportlab's default also writes it out in ASCII85, which no
+# reader needs and which costs a quarter more of its bytes and about 5% of a pass's time.
+rl_config.useA85 = 0
 
 
 def check_address(url: str) -> str:
