@@ -6,7 +6,7 @@ Ways to turn the same request into a ZIP, all drawing the same card with `draw_p
 
 - ours:        `pasjes.render.archive.build_zip`: one DejaVu Sans face, its PDF font objects
                built once per request (see `pasjes.render.font`), emphasis by stroking;
-- ours-qr:     the same with every pass's QR code (zxing-cpp, drawn as one path), its printed
+- ours-qr:     the same with every pass's QR code (zxing-cpp, an image mask), its printed
                code and link, under a CloudFront-length origin: what a deployment renders;
 - naive:       what most code does, as the issue measured it (~44 KB/pass): the full DejaVu Sans
                and DejaVu Sans Bold TTFs registered once per process, one canvas per pass,
