@@ -8,7 +8,9 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
+import pypdfium2  # type: ignore[import-untyped]
 import pytest
+import zxingcpp
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
@@ -17,6 +19,8 @@ from pasjes.filenames import unique_entry_names
 from pasjes.logic.verification import PassLinks, VerificationKeys, code_for, code_matches
 from pasjes.render.archive import build_zip
 from pasjes.render.font import FONT_FILE
+from pasjes.render.layout import CARD_HEIGHT, QR_SIZE, QR_ZONE
+from pasjes.render.qr import _QR_OPTIONS
 from pasjes.render.renderer import PassRenderer, render_pass
 from tests.verification_helpers import qr_codes_on
 
@@ -328,6 +332,33 @@ def test_the_qr_code_is_a_link_on_screen_and_a_sharp_image_mask_of_one_bit_a_mod
     size = image["/Width"]
     assert image["/Height"] == size
     assert len(image.get_data()) == size * ((size + 7) // 8)
+
+
+def test_every_module_of_the_qr_code_is_printed_in_its_place_neither_mirrored_nor_turned() -> None:
+    url = LINKS.url(code_for(KEYS, "99600953", "DEH"))
+    symbol = zxingcpp.create_barcode(
+        url, zxingcpp.BarcodeFormat.QRCode, ec_level="M", options=_QR_OPTIONS
+    )
+    expected = symbol.to_image(scale=1, add_quiet_zones=False)
+    scale = 8
+    page = pypdfium2.PdfDocument(render_pass(make_pass(), LINKS))[0]
+    image = page.render(scale=scale).to_pil().convert("L")
+
+    size = int(expected.shape[1])
+    module = QR_SIZE / size
+    left, top = QR_ZONE[0], CARD_HEIGHT - QR_ZONE[1] - QR_SIZE
+    printed = [
+        [
+            image.getpixel(
+                (int((left + (c + 0.5) * module) * scale), int((top + (r + 0.5) * module) * scale))
+            )
+            < 128
+            for c in range(size)
+        ]
+        for r in range(size)
+    ]
+    modules = memoryview(expected).tobytes()  # type: ignore[arg-type]
+    assert printed == [[modules[r * size + c] == 0 for c in range(size)] for r in range(size)]
 
 
 def test_a_pass_with_a_qr_code_stays_small_and_the_same_bytes_each_time() -> None:
