@@ -7,13 +7,9 @@ from datetime import date
 
 import pytest
 
-from pasjes.dal import registrations
-from pasjes.dal.registrations import (
-    ListUpdate,
-    RegistrationModel,
-    rows_of_organisation,
-    stored_list,
-)
+from pasjes.dal import list_updates, registrations
+from pasjes.dal.list_updates import ListUpdate, stored_list
+from pasjes.dal.registrations import RegistrationModel, rows_of_organisation
 from pasjes.domain import Holder, HolderRow, Qualification, QualificationType
 
 ORGANISATION = "keira-bhv"
@@ -63,7 +59,7 @@ def test_a_list_updated_by_its_changes_is_the_list_written_whole(
     monkeypatch.setattr(registrations, "CHUNK_ROWS", 7)
     rng = random.Random(seed)
     rows = {n: row(n, rng) for n in range(1, 41)}
-    registrations.update_rows(
+    list_updates.update_rows(
         ORGANISATION, rows.values(), stored_list(ORGANISATION), content_hash="0"
     )
     for step in range(6):
@@ -74,7 +70,7 @@ def test_a_list_updated_by_its_changes_is_the_list_written_whole(
         for number in rng.sample(sorted(rows), 4):
             rows[number] = row(number, rng)._replace(name=f"Naam {step}")
 
-        registrations.update_rows(
+        list_updates.update_rows(
             ORGANISATION, rows.values(), stored_list(ORGANISATION), content_hash=str(step)
         )
         incremental = stored_items()
@@ -93,10 +89,10 @@ def test_lists_updated_together_count_every_item_written_and_an_unchanged_list_k
 ) -> None:
     rng = random.Random(7)
     rows = [row(n, rng) for n in range(1, 6)]
-    registrations.update_rows(ORGANISATION, rows, stored_list(ORGANISATION), content_hash="1")
+    list_updates.update_rows(ORGANISATION, rows, stored_list(ORGANISATION), content_hash="1")
     version = stored_list(ORGANISATION).version
 
-    written = registrations.update_lists(
+    written = list_updates.update_lists(
         [
             # The same rows under another hash: only the version item's hash is written.
             ListUpdate(ORGANISATION, rows, stored_list(ORGANISATION), "2"),
@@ -133,7 +129,7 @@ def test_lists_switch_a_window_at_a_time_so_an_interrupted_import_loses_one_wind
     client = RegistrationModel._get_connection().connection.client
     client.meta.events.register("after-call.dynamodb.BatchWriteItem", note)
     try:
-        registrations.update_lists(ListUpdate(o, rows, stored_list(o), "h") for o in organisations)
+        list_updates.update_lists(ListUpdate(o, rows, stored_list(o), "h") for o in organisations)
     finally:
         client.meta.events.unregister("after-call.dynamodb.BatchWriteItem", note)
 

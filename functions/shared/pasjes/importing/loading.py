@@ -22,9 +22,8 @@ from pasjes.dal import (
     organisations,
     pass_requests,
     passes_bucket,
-    registrations,
 )
-from pasjes.dal.registrations import ListUpdate, StoredList
+from pasjes.dal.list_updates import ListUpdate, StoredList, remove_list, update_lists
 from pasjes.domain import Organisation
 from pasjes.importing.directory import Directory, DirectoryError, DirectoryUser
 from pasjes.importing.plan import Loaded, Plan, Target, leave_out, without_left_out
@@ -75,7 +74,7 @@ def load(
 
     written = holders.put_holders(plan.holders_put, target.holder_hashes)
     written += organisations.put_organisations(plan.organisations_put)
-    written += registrations.update_lists(
+    written += update_lists(
         ListUpdate(
             organisation_id,
             target.rows[organisation_id],
@@ -94,9 +93,7 @@ def load(
         directory.enable(username)
 
     for organisation_id in plan.organisations_removed:
-        written += registrations.remove_list(
-            organisation_id, stored_lists.get(organisation_id, StoredList())
-        )
+        written += remove_list(organisation_id, stored_lists.get(organisation_id, StoredList()))
     # Access ends here: every call checks the caller's memberships.
     written += contacts.write_memberships((), plan.memberships_ended)
     written += organisations.delete_organisations(plan.organisations_removed)

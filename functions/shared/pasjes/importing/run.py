@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pasjes import audit
-from pasjes.dal import contacts, holders, imports, organisations, registrations
-from pasjes.dal.registrations import StoredList
+from pasjes.dal import contacts, holders, imports, organisations
+from pasjes.dal.list_updates import StoredList, stored_list
 from pasjes.importing.claiming import RETRY_MARK, Heartbeat, claim
 from pasjes.importing.directory import Directory
 from pasjes.importing.loading import load
@@ -203,8 +203,7 @@ def _import(
         new = (reading.lists | reading.contacts) - set(loaded.digests)
         never_held = new - organisations.held(new) if new else set()
         stored_lists = {
-            o: StoredList() if o in never_held else registrations.stored_list(o)
-            for o in sorted(reading.lists)
+            o: StoredList() if o in never_held else stored_list(o) for o in sorted(reading.lists)
         }
         contact_subs = {
             o: set() if o in never_held else contacts.contact_subs(o)
