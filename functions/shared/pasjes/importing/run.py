@@ -59,26 +59,23 @@ def _import_export(
     payload: bytes, *, dry_run: bool, directory: Directory, now: Callable[[], datetime]
 ) -> ImportReport:
     started = time.monotonic()
+    read: Callable[[], Dataset]
     try:
         payload = unpacked(payload)
         known = fingerprint(payload)
         if known is None:
-            manifest, dataset = parse_export(payload)
             # The JSON form: its hash is known only once it is read.
-            return _import(
-                lambda: dataset,
-                manifest,
-                dry_run=dry_run,
-                directory=directory,
-                now=now,
-                keep_order=True,
-                files=content_hash(payload),
-            )
+            manifest, dataset = parse_export(payload)
+            read, files = (lambda: dataset), content_hash(payload)
+        else:
+            # The ZIP's files are known by their hash before they are read: an export loaded
+            # already is not read again.
+            manifest = known[0]
+            read, files = (lambda: parse_export(payload)[1]), known[1]
     except DatasetError as error:
         return unreadable_export(error.errors, dry_run=dry_run, started=started)
-    manifest, files = known
     return _import(
-        lambda: parse_export(payload)[1],
+        read,
         manifest,
         dry_run=dry_run,
         directory=directory,
