@@ -51,6 +51,16 @@ def batch_put(model: type[Model], items: Iterable[ItemData]) -> int:
     return count
 
 
+def batch_delete(model: type[Model], items: Iterable[Model]) -> int:
+    """Delete the items (models with their keys set), 25 a call. Returns how many."""
+    count = 0
+    with model.batch_write() as batch:
+        for item in items:
+            batch.delete(item)
+            count += 1
+    return count
+
+
 def _put(connection: Any, table_name: str, requests: list[dict[str, Any]]) -> None:
     for attempt in range(_ATTEMPTS):
         # pynamodb's client (with its retries), which it makes again when credentials expire.

@@ -11,7 +11,7 @@ from pynamodb.constants import PAY_PER_REQUEST_BILLING_MODE
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.models import Model
 
-from pasjes.dal import ItemData, TableName, batch_put
+from pasjes.dal import ItemData, TableName, batch_delete, batch_put
 from pasjes.domain import Holder, Qualification, QualificationType
 
 
@@ -118,9 +118,4 @@ def put_holders(holders: Iterable[Holder], hashes: Mapping[str, str] | None = No
 
 
 def delete_holders(qualification_numbers: Iterable[str]) -> int:
-    count = 0
-    with HolderModel.batch_write() as batch:
-        for number in qualification_numbers:
-            batch.delete(HolderModel(number))
-            count += 1
-    return count
+    return batch_delete(HolderModel, map(HolderModel, qualification_numbers))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from pynamodb.exceptions import DoesNotExist
 
-from pasjes.dal import ItemData
+from pasjes.dal import ItemData, batch_delete
 from pasjes.dal.registrations import (
     _HOLDER,
     _LIST,
@@ -156,7 +156,5 @@ def remove_list(organisation_id: str, stored: StoredList) -> int:
     RegistrationModel(organisation_id, _VERSION).delete()
     items, _ = _items_of(organisation_id, stored.rows, stored.version)
     keys = [_key(item) for item in items] + sorted(stored.chunks)
-    with RegistrationModel.batch_write() as batch:
-        for key in keys:
-            batch.delete(RegistrationModel(organisation_id, key))
-    return len(keys) + 1
+    gone = (RegistrationModel(organisation_id, key) for key in keys)
+    return batch_delete(RegistrationModel, gone) + 1

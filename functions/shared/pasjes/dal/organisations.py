@@ -10,7 +10,7 @@ from pynamodb.constants import PAY_PER_REQUEST_BILLING_MODE
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.models import Model
 
-from pasjes.dal import TableName
+from pasjes.dal import TableName, batch_delete
 from pasjes.domain import ExamType, Organisation
 
 
@@ -72,9 +72,4 @@ def put_organisations(organisations: Iterable[Organisation]) -> int:
 
 
 def delete_organisations(organisation_ids: Iterable[str]) -> int:
-    count = 0
-    with OrganisationModel.batch_write() as batch:
-        for organisation_id in organisation_ids:
-            batch.delete(OrganisationModel(organisation_id))
-            count += 1
-    return count
+    return batch_delete(OrganisationModel, map(OrganisationModel, organisation_ids))

@@ -28,7 +28,7 @@ from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from pasjes.dal import TableName, quotas
+from pasjes.dal import TableName, batch_delete, quotas
 from pasjes.dal.quotas import QuotaModel, day_key, pending_key
 from pasjes.domain import Organisation, Pass, PassRequest, RequestStatus
 from pasjes.errors import DailyLimitReached, ServiceBusy, TooManyPendingRequests
@@ -303,9 +303,7 @@ def delete_requests(owner_sub: str, request_ids: Collection[str]) -> None:
     Freeing after the deletes leaks nothing: a render finishing one of them meanwhile either
     freed its slot already (removing an id twice changes nothing) or finds it deleted and
     frees nothing."""
-    with RequestModel.batch_write() as batch:
-        for request_id in request_ids:
-            batch.delete(RequestModel(request_id))
+    batch_delete(RequestModel, map(RequestModel, request_ids))
     quotas.free(owner_sub, request_ids)
 
 

@@ -36,7 +36,7 @@ from pynamodb.constants import PAY_PER_REQUEST_BILLING_MODE
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.models import Model
 
-from pasjes.dal import ItemData, TableName, batch_put
+from pasjes.dal import ItemData, TableName, batch_delete, batch_put
 from pasjes.domain import HolderRow
 
 if TYPE_CHECKING:
@@ -309,11 +309,10 @@ def _switch_all(switches: Iterable[_Switch]) -> int:
         if not done:
             return written
         written += batch_put(RegistrationModel, [s.version_item() for s in done])
-        with RegistrationModel.batch_write() as batch:
-            for switch in done:
-                for key in switch.stale:
-                    batch.delete(RegistrationModel(switch.organisation_id, key))
-        written += sum(len(s.stale) for s in done)
+        written += batch_delete(
+            RegistrationModel,
+            (RegistrationModel(s.organisation_id, key) for s in done for key in s.stale),
+        )
 
 
 def _items_of_window(pending: Iterator[_Switch], done: list[_Switch]) -> Iterator[ItemData]:
