@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from infra.local.totp import current_code
 from infra.ops.demo_data import DEMO_PASSWORD
@@ -104,3 +104,16 @@ def assert_no_horizontal_scroll(page: Page) -> None:
         "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
     assert widths[0] <= widths[1], f"the page is {widths[0]} px wide in a {widths[1]} px window"
+
+
+def holders_table(page: Page) -> Locator:
+    return page.get_by_role("table", name="Kwalificatiehouders", exact=True)
+
+
+def holder_rows(page: Page) -> Locator:
+    """The holders' rows (header and details rows left out)."""
+    return (
+        holders_table(page)
+        .get_by_role("row")
+        .filter(has=page.get_by_role("button", name="Bekijk details"))
+    )

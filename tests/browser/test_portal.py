@@ -20,6 +20,8 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from tests.browser.helpers import (
     DEMO_PASSWORD,
     answer_second_step,
+    holder_rows,
+    holders_table,
     screenshot,
     sign_in,
 )
@@ -45,19 +47,6 @@ MANUAL_EXAM_FILES = {
 
 
 # --- helpers --------------------------------------------------------------------------------------
-
-
-def holders_table(page: Page) -> Locator:
-    return page.get_by_role("table", name="Kwalificatiehouders", exact=True)
-
-
-def holder_rows(page: Page) -> Locator:
-    """The holders' rows (header and details rows left out)."""
-    return (
-        holders_table(page)
-        .get_by_role("row")
-        .filter(has=page.get_by_role("button", name="Bekijk details"))
-    )
 
 
 def column(page: Page, index: int) -> list[str]:

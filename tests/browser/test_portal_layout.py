@@ -20,6 +20,8 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from tests.browser.helpers import (
     assert_accessible,
     assert_no_horizontal_scroll,
+    holder_rows,
+    holders_table,
     screenshot,
     sign_in,
 )
@@ -101,18 +103,6 @@ def assert_in_view(page: Page, controls: Locator, what: str, *, at_least: int = 
         f"{b['name']!r} at {b['left']:.0f}-{b['right']:.0f}" for b in outside[:5]
     )
     assert page.evaluate("() => window.scrollX") == 0
-
-
-def holders_table(page: Page) -> Locator:
-    return page.get_by_role("table", name="Kwalificatiehouders", exact=True)
-
-
-def holder_rows(page: Page) -> Locator:
-    return (
-        holders_table(page)
-        .get_by_role("row")
-        .filter(has=page.get_by_role("button", name="Bekijk details"))
-    )
 
 
 def assert_table_fits(page: Page, table: Locator, what: str) -> None:

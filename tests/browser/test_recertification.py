@@ -12,8 +12,8 @@ from pathlib import Path
 import openpyxl
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import assert_no_horizontal_scroll, screenshot, sign_in
-from tests.browser.test_portal import column, holder_rows, open_search, wait_until
+from tests.browser.helpers import assert_no_horizontal_scroll, holder_rows, screenshot, sign_in
+from tests.browser.test_portal import column, open_search, wait_until
 from tests.stack.harness import CONTACT, StackClient
 
 KEIRA = "keira-bhv"
