@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from datetime import date
 
 import pytest
@@ -52,6 +53,13 @@ def stored_items() -> dict[str, object]:
     return items
 
 
+def update(rows: Iterable[HolderRow], content_hash: str) -> int:
+    """The import's update of ORGANISATION's list to `rows`."""
+    return list_updates.update_lists(
+        [ListUpdate(ORGANISATION, rows, stored_list(ORGANISATION), content_hash)]
+    )
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_list_updated_by_its_changes_is_the_list_written_whole(
     aws: None, seed: int, monkeypatch: pytest.MonkeyPatch
@@ -59,9 +67,7 @@ def test_a_list_updated_by_its_changes_is_the_list_written_whole(
     monkeypatch.setattr(registrations, "CHUNK_ROWS", 7)
     rng = random.Random(seed)
     rows = {n: row(n, rng) for n in range(1, 41)}
-    list_updates.update_rows(
-        ORGANISATION, rows.values(), stored_list(ORGANISATION), content_hash="0"
-    )
+    update(rows.values(), "0")
     for step in range(6):
         for number in rng.sample(sorted(rows), 5):
             del rows[number]
@@ -70,9 +76,7 @@ def test_a_list_updated_by_its_changes_is_the_list_written_whole(
         for number in rng.sample(sorted(rows), 4):
             rows[number] = row(number, rng)._replace(name=f"Naam {step}")
 
-        list_updates.update_rows(
-            ORGANISATION, rows.values(), stored_list(ORGANISATION), content_hash=str(step)
-        )
+        update(rows.values(), str(step))
         incremental = stored_items()
         registrations.replace_rows(ORGANISATION, rows.values())
         whole = stored_items()
@@ -89,7 +93,7 @@ def test_lists_updated_together_count_every_item_written_and_an_unchanged_list_k
 ) -> None:
     rng = random.Random(7)
     rows = [row(n, rng) for n in range(1, 6)]
-    list_updates.update_rows(ORGANISATION, rows, stored_list(ORGANISATION), content_hash="1")
+    update(rows, "1")
     version = stored_list(ORGANISATION).version
 
     written = list_updates.update_lists(

@@ -99,13 +99,6 @@ def update_lists(updates: Iterable[ListUpdate]) -> int:
     return written + switched
 
 
-def update_rows(
-    organisation_id: str, rows: Iterable[HolderRow], stored: StoredList, *, content_hash: str
-) -> int:
-    """`update_lists` of one organisation's list."""
-    return update_lists([ListUpdate(organisation_id, rows, stored, content_hash)])
-
-
 def _switch_of(update: ListUpdate) -> _Switch | int:
     """What moves the list to the update's rows, or the items written when its rows are
     those stored (the version then stays)."""
