@@ -128,7 +128,7 @@ def get_holders(
         order=order,
         limit=limit,
     )
-    return holder_list(current_caller(router).sub, organisation, search, cursor=cursor)
+    return holder_list(current_caller(router).sub, search, cursor=cursor)
 
 
 _SEARCH_PARAMETERS = (
@@ -189,7 +189,7 @@ def get_holders_export(
         sort=sort or default_sort(expiring),
         order=order,
     )
-    exported = export_holders(current_caller(router).sub, organisation, search, export_format)
+    exported = export_holders(current_caller(router).sub, search, export_format)
     binary = export_format is ExportFormat.XLSX
     response = Response(
         status_code=200,

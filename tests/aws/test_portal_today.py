@@ -40,7 +40,7 @@ def last_day(portal: None) -> None:
 
 def status_at(moment: datetime) -> tuple[str, str]:
     search = HolderSearch(organisation_id=KEIRA.id)
-    (item,) = holder_list(CONTACT, KEIRA.id, search, cursor=None, now=lambda: moment).items
+    (item,) = holder_list(CONTACT, search, cursor=None, now=lambda: moment).items
     details = holder_details(CONTACT, KEIRA.id, LAST_DAY.qualification_number, now=lambda: moment)
     return item.status, details.qualifications[0].status
 
@@ -54,7 +54,7 @@ def test_a_qualification_expiring_on_the_last_day_is_expired_once_it_is_over_in_
 
 def test_the_export_is_named_for_the_day_in_amsterdam(last_day: None) -> None:
     search = HolderSearch(organisation_id=KEIRA.id)
-    export = export_holders(CONTACT, KEIRA.id, search, ExportFormat.CSV, now=lambda: LATE)
+    export = export_holders(CONTACT, search, ExportFormat.CSV, now=lambda: LATE)
     assert "2026-12-01" in export.file_name
     assert "2026-11-30" not in export.file_name
     assert "Verlopen" in export.body.decode("utf-8-sig")

@@ -7,7 +7,6 @@ each qualification (pasjes.domain.RowQualification), so no item per holder.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,12 +15,11 @@ from enum import StrEnum
 
 from pasjes import audit
 from pasjes.clock import Clock, portal_today, utc_now
-from pasjes.dal import contacts, registrations
 from pasjes.domain import HolderRow, SortOrder, status_of
 from pasjes.errors import ExportFileTooLarge, ExportTooLarge
 from pasjes.filenames import clean_part
-from pasjes.logic.access import organisation_of
 from pasjes.logic.expiry import ExpiryWindow, Span, span_of
+from pasjes.logic.holders import searched_rows
 from pasjes.logic.search import HolderSearch, select_rows
 from pasjes.rules import MAX_EXPORT_RESPONSE_BYTES, MAX_EXPORT_ROWS
 from pasjes.spreadsheets import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, Cell, to_csv, to_xlsx
@@ -126,21 +124,10 @@ def file_name(organisation_id: str, search: HolderSearch, fmt: ExportFormat, tod
 
 
 def export_holders(
-    caller_sub: str,
-    organisation: str,
-    search: HolderSearch,
-    fmt: ExportFormat,
-    *,
-    now: Clock = utc_now,
+    caller_sub: str, search: HolderSearch, fmt: ExportFormat, *, now: Clock = utc_now
 ) -> ExportFile:
     """The list's rows as a file; the caller's memberships are read afresh, as for the list."""
-    chosen = organisation_of(contacts.organisations_of(caller_sub), organisation)
-    search = dataclasses.replace(search, organisation_id=chosen.id)
-    rows = (
-        registrations.rows_of_exam(chosen.id, search.exam_number)
-        if search.exam_number
-        else registrations.rows_of_organisation(chosen.id)
-    )
+    chosen, rows = searched_rows(caller_sub, search)
     export = build_export(rows, search, fmt, today=portal_today(now()), organisation_id=chosen.id)
     audit.holders_exported(
         organisation=chosen.id, sub=caller_sub, count=export.rows, format=fmt.value

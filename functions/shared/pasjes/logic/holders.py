@@ -4,7 +4,6 @@ reads the caller's memberships afresh on every call."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 
 from pasjes import audit
@@ -19,7 +18,7 @@ from pasjes.api_models.holders import (
 )
 from pasjes.clock import Clock, portal_today, utc_now
 from pasjes.dal import contacts, holders, organisations, registrations
-from pasjes.domain import Organisation
+from pasjes.domain import HolderRow, Organisation
 from pasjes.logic.access import organisation_of, registered_holder
 from pasjes.logic.cursor import cursor_secret
 from pasjes.logic.expiry import expiring, span_of
@@ -42,22 +41,23 @@ def exam_types(caller_sub: str, organisation: str) -> ExamTypes:
     return ExamTypes(items=[ExamTypeOut.model_validate(t) for t in types])
 
 
-def holder_list(
-    caller_sub: str,
-    organisation: str,
-    search: HolderSearch,
-    *,
-    cursor: str | None,
-    now: Clock = utc_now,
-) -> HolderList:
-    """`search` as the caller asked it; its organisation is the one `organisation_of` chooses."""
-    chosen = _organisation(caller_sub, organisation)
-    search = dataclasses.replace(search, organisation_id=chosen.id)
+def searched_rows(caller_sub: str, search: HolderSearch) -> tuple[Organisation, list[HolderRow]]:
+    """The search's organisation, if it is the caller's (their memberships read afresh), and
+    the rows the search looks through: an exam's holders, or the organisation's whole list."""
+    chosen = _organisation(caller_sub, search.organisation_id)
     rows = (
         registrations.rows_of_exam(chosen.id, search.exam_number)
         if search.exam_number
         else registrations.rows_of_organisation(chosen.id)
     )
+    return chosen, rows
+
+
+def holder_list(
+    caller_sub: str, search: HolderSearch, *, cursor: str | None, now: Clock = utc_now
+) -> HolderList:
+    """`search` as the caller asked it, a page of it."""
+    chosen, rows = searched_rows(caller_sub, search)
     today: date = portal_today(now())
     page = search_holders(rows, search, cursor=cursor, today=today, secret=cursor_secret())
     audit.holders_listed(
