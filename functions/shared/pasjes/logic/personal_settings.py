@@ -13,6 +13,8 @@ def my_settings(caller_sub: str) -> PersonalSettings:
 
 
 def save_my_settings(caller_sub: str, wanted: PersonalSettings) -> PersonalSettings:
-    """Only the caller's own item: the sub is the token's, never from input."""
+    """Only the caller's own item: the sub is the token's, never from input. Answers what is
+    now stored, which is what was asked (no read back: an eventually consistent one could
+    still give the old value)."""
     contacts.set_monthly_overview(caller_sub, wanted.monthly_overview)
-    return my_settings(caller_sub)
+    return PersonalSettings(monthly_overview=wanted.monthly_overview)
