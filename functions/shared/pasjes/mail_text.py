@@ -15,6 +15,7 @@ from html import escape
 from urllib.parse import urlencode
 
 from pasjes.domain import Organisation
+from pasjes.logic.expiry import ExpiryWindow, add_months
 
 SETTINGS_PATH = "/instellingen"
 _MONTHS = (
@@ -54,7 +55,7 @@ class OrganisationCounts:
     expired_last_month: int
 
 
-def list_url(portal_url: str, organisation_id: str, window: str) -> str:
+def list_url(portal_url: str, organisation_id: str, window: ExpiryWindow) -> str:
     """The portal's "Download certificaten" on that organisation and window (filters.js)."""
     query = urlencode({"organisatie": organisation_id, "verloopt": window})
     return f"{portal_url.rstrip('/')}/?{query}"
@@ -76,7 +77,7 @@ def overview_mail(
     counts: list[OrganisationCounts], *, today: date, portal_url: str
 ) -> tuple[str, str, str]:
     """(subject, text, html) of one person's overview."""
-    previous = date(today.year - (today.month == 1), (today.month - 2) % 12 + 1, 1)
+    previous = add_months(today.replace(day=1), -1)
     subject = f"Hercertificering: overzicht van {month_name(today)}"
     text_parts = [
         "Beste contactpersoon,",
@@ -91,8 +92,8 @@ def overview_mail(
     ]
     for c in counts:
         name = c.organisation.name
-        ahead = list_url(portal_url, c.organisation.id, "3m")
-        past = list_url(portal_url, c.organisation.id, "lastMonth")
+        ahead = list_url(portal_url, c.organisation.id, ExpiryWindow.THREE_MONTHS)
+        past = list_url(portal_url, c.organisation.id, ExpiryWindow.LAST_MONTH)
         text_parts += [
             name,
             f"- {_holders(c.expiring)} met een kwalificatie die binnen 3 maanden verloopt: {ahead}",
