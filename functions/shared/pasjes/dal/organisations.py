@@ -44,6 +44,12 @@ def get_organisation(organisation_id: str) -> Organisation | None:
         return None
 
 
+def get_organisations(organisation_ids: Iterable[str]) -> list[Organisation]:
+    """Those of these organisations the table holds, by id (BatchGets)."""
+    found = OrganisationModel.batch_get(sorted(set(organisation_ids)))
+    return sorted((_to_domain(item) for item in found), key=lambda o: o.id)
+
+
 def held(organisation_ids: Iterable[str]) -> set[str]:
     """Which of these organisations the table holds (consistent BatchGets of their keys)."""
     keys = sorted(set(organisation_ids))

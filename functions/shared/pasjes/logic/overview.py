@@ -171,12 +171,8 @@ def send_monthly_overview(
     if not any_day and not working_days.overview_due(today):
         return OverviewRun(not_due=True)
 
-    def organisation_list() -> list[Organisation]:
-        found = (organisations.get_organisation(i) for i in sorted(imports.organisation_digests()))
-        return [o for o in found if o is not None]
-
     sources = Sources(
-        organisations=organisation_list,
+        organisations=lambda: organisations.get_organisations(imports.organisation_digests()),
         rows_of=registrations.rows_of_organisation,
         contacts_of=contacts.contacts_of,
         settings_of=contacts.monthly_overview_of,
