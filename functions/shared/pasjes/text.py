@@ -45,10 +45,15 @@ def _is_title_before(word: str) -> bool:
 def name_key(display_name: str) -> str:
     """The key names are searched on: folded, without the titles before it ("Dhr.", "Prof. dr.")."""
     words = fold(display_name).split()
+    return " ".join(words[_name_start(words) :])
+
+
+def _name_start(words: list[str]) -> int:
+    """Where the name starts after the titles before it (never past its last word)."""
     start = 0
     while start < len(words) - 1 and _is_title_before(words[start]):
         start += 1
-    return " ".join(words[start:])
+    return start
 
 
 # Tussenvoegsels (the Dutch civil registry's voorvoegsels, and the common foreign ones): words
@@ -78,9 +83,7 @@ def _is_title_after(word: str) -> bool:
 
 
 def _without_titles(words: list[str]) -> list[str]:
-    start = 0
-    while start < len(words) - 1 and _is_title_before(words[start]):
-        start += 1
+    start = _name_start(words)
     end = len(words)
     while end > start + 1 and _is_title_after(words[end - 1]):
         end -= 1
