@@ -79,18 +79,7 @@ def replace_memberships(
         for item in ContactModel.by_organisation.query(organisation_id)
         if (item.sub, item.organisation_id) not in keep
     ]
-    with ContactModel.batch_write() as batch:
-        for sub, organisation_id in stale:
-            batch.delete(ContactModel(sub, organisation_id))
-        for sub, email, organisation in memberships:
-            batch.save(
-                ContactModel(
-                    sub,
-                    organisation.id,
-                    organisation_name=organisation.name,
-                    email=email,
-                )
-            )
+    write_memberships(memberships, stale)
     return stale
 
 
