@@ -6,7 +6,7 @@ import csv
 import json
 from pathlib import Path
 
-from infra.ops.dataset.model import FIELDS, Dataset
+from pasjes.importing.model import FIELDS, Dataset
 
 
 def records_of(dataset: Dataset) -> dict[str, list[dict[str, str]]]:

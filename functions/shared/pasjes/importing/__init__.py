@@ -15,7 +15,6 @@ from pasjes.importing.directory import (
     DirectoryError,
     DirectoryUser,
     StaticDirectory,
-    managed_users,
 )
 from pasjes.importing.manifest import Manifest, ManifestError
 from pasjes.importing.model import FIELDS, OMISSIBLE_COLUMNS, Dataset, DatasetError
@@ -42,7 +41,6 @@ __all__ = [
     "StaticDirectory",
     "import_dataset",
     "import_export",
-    "managed_users",
     "parse",
     "parse_export",
     "parse_folder",

@@ -79,11 +79,6 @@ class Directory(Protocol):
     def enable(self, username: str) -> None: ...
 
 
-def managed_users(directory: Directory) -> dict[str, DirectoryUser]:
-    """The users the import created, by lower-cased email."""
-    return {email: user for email, user in directory.users().items() if user.managed}
-
-
 def temporary_password() -> str:
     """12 random characters from each class the pool's policy asks for, shuffled: 24 in all."""
     classes = (string.ascii_lowercase, string.ascii_uppercase, string.digits)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -90,14 +89,6 @@ def parse_manifest(document: Any) -> Manifest:
         organisations=tuple(dict.fromkeys(organisations)),
         allow_large_removal=bool(allow),
     )
-
-
-def parse_manifest_bytes(data: bytes) -> Manifest:
-    try:
-        document = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ManifestError(f"{MANIFEST_FILE}: not valid JSON ({error})") from None
-    return parse_manifest(document)
 
 
 def _utc(value: Any, problems: list[str]) -> datetime | None:
