@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 # A user of the pool who has not yet chosen a password (signed in with the temporary one).
 NOT_SIGNED_IN = "FORCE_CHANGE_PASSWORD"
+# What AdminCreateUser answers once the pool's mail quota (Cognito's, or SES's) is used up.
+QUOTA_CODE = "LimitExceededException"
 
 
 class DirectoryError(Exception):

@@ -25,12 +25,9 @@ from pasjes.dal import (
 )
 from pasjes.dal.list_updates import ListUpdate, StoredList, remove_list, update_lists
 from pasjes.domain import Organisation
-from pasjes.importing.directory import Directory, DirectoryError, DirectoryUser
+from pasjes.importing.directory import QUOTA_CODE, Directory, DirectoryError, DirectoryUser
 from pasjes.importing.plan import Loaded, Plan, Target, leave_out, without_left_out
 from pasjes.importing.report import Invitation
-
-# What AdminCreateUser answers once the pool's mail quota (Cognito's, or SES's) is used up.
-QUOTA_CODE = "LimitExceededException"
 
 
 @dataclass(frozen=True)

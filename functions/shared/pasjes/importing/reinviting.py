@@ -8,11 +8,15 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 
-from pasjes.importing.directory import NOT_SIGNED_IN, Directory, DirectoryError, DirectoryUser
+from pasjes.importing.directory import (
+    NOT_SIGNED_IN,
+    QUOTA_CODE,
+    Directory,
+    DirectoryError,
+    DirectoryUser,
+)
 from pasjes.importing.report import Invitation
 from pasjes.rules import TEMPORARY_PASSWORD_VALIDITY_DAYS
-
-QUOTA_CODE = "LimitExceededException"
 
 
 def expired_invitation(user: DirectoryUser, now: datetime) -> bool:

@@ -6,10 +6,11 @@ import gc
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pasjes import audit
+from pasjes.clock import Clock, utc_now
 from pasjes.dal import contacts, holders, imports, organisations
 from pasjes.dal.list_updates import StoredList, stored_list
 from pasjes.importing.claiming import RETRY_MARK, Heartbeat, claim
@@ -22,10 +23,6 @@ from pasjes.importing.reading import content_hash, fingerprint, parse_export, un
 from pasjes.importing.reinviting import expired_invitations, send_again
 from pasjes.importing.report import ImportReport, Invitation, Outcome, zero_counts
 from pasjes.importing.validating import in_reading_order
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @contextmanager
@@ -47,7 +44,7 @@ def import_export(
     *,
     dry_run: bool = False,
     directory: Directory,
-    now: Callable[[], datetime] = _utcnow,
+    now: Clock = utc_now,
 ) -> ImportReport:
     """Import one export object (ZIP, JSON form, either gzipped). Never raises for a bad export
     (the report says `failed` with the errors); raises ImportBusy while another import runs."""
@@ -56,7 +53,7 @@ def import_export(
 
 
 def _import_export(
-    payload: bytes, *, dry_run: bool, directory: Directory, now: Callable[[], datetime]
+    payload: bytes, *, dry_run: bool, directory: Directory, now: Clock
 ) -> ImportReport:
     started = time.monotonic()
     read: Callable[[], Dataset]
@@ -114,7 +111,7 @@ def import_dataset(
     *,
     dry_run: bool = False,
     directory: Directory,
-    now: Callable[[], datetime] = _utcnow,
+    now: Clock = utc_now,
     keep_order: bool = True,
 ) -> ImportReport:
     """Import a checked dataset under its manifest: see `import_export`. `keep_order=False`
@@ -138,7 +135,7 @@ def _import(
     *,
     dry_run: bool,
     directory: Directory,
-    now: Callable[[], datetime],
+    now: Clock,
     keep_order: bool,
     files: str | None,
 ) -> ImportReport:
