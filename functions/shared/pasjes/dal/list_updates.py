@@ -7,7 +7,7 @@ from __future__ import annotations
 import secrets
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pynamodb.exceptions import DoesNotExist
 
@@ -39,8 +39,8 @@ class StoredList:
 
     version: str | None = None
     rows: tuple[HolderRow, ...] = ()
-    # The L# chunks' stored bytes, by key: compared as stored, not as re-encoded.
-    chunks: dict[str, bytes] = field(default_factory=dict)
+    # The keys of its L# chunks, which the list's next version replaces.
+    chunk_keys: tuple[str, ...] = ()
     content_hash: str | None = None
 
     def by_number(self) -> dict[str, HolderRow]:
@@ -54,18 +54,16 @@ def stored_list(organisation_id: str) -> StoredList:
     except DoesNotExist:
         return StoredList()
     prefix = _LIST if item.chunks is None else f"{_LIST}{item.version}#"
-    chunks = {
-        chunk.entry_key: chunk.rows or b""
+    chunks = sorted(
+        (chunk.entry_key, chunk.rows or b"")
         for chunk in RegistrationModel.query(
             organisation_id,
             RegistrationModel.entry_key.startswith(prefix),
             consistent_read=True,
         )
-    }
-    rows = tuple(
-        row for key in sorted(chunks) for row in _decoder().decode(zlib.decompress(chunks[key]))
     )
-    return StoredList(item.version, rows, chunks, item.content_hash)
+    rows = tuple(row for _, data in chunks for row in _decoder().decode(zlib.decompress(data)))
+    return StoredList(item.version, rows, tuple(key for key, _ in chunks), item.content_hash)
 
 
 @dataclass(frozen=True)
@@ -136,7 +134,7 @@ def _switch_of(update: ListUpdate) -> _Switch | int:
         stale += sorted(was.keys() - {_key(c) for c in now})
     version = secrets.token_hex(8)
     chunks = _chunk_data(organisation_id, f"{_LIST}{version}#", new_ordered)
-    stale += sorted(stored.chunks)
+    stale += stored.chunk_keys
     return _Switch(
         organisation_id, [*changed, *chunks], len(chunks), version, stale, update.content_hash
     )
@@ -148,6 +146,6 @@ def remove_list(organisation_id: str, stored: StoredList) -> int:
         return 0
     RegistrationModel(organisation_id, _VERSION).delete()
     items, _ = _items_of(organisation_id, stored.rows, stored.version)
-    keys = [_key(item) for item in items] + sorted(stored.chunks)
+    keys = [_key(item) for item in items] + list(stored.chunk_keys)
     gone = (RegistrationModel(organisation_id, key) for key in keys)
     return batch_delete(RegistrationModel, gone) + 1
