@@ -130,16 +130,15 @@ def _delete_requests(ended: list[tuple[str, str]]) -> int:
 def _record(plan: Plan, target: Target, loaded: Loaded) -> int:
     """What is loaded now, for the next import to compare with."""
     written = 0
-    if plan.holder_buckets_of:
+    put = [h.qualification_number for h in plan.holders_put]
+    if put or plan.holders_removed:
         hashes = dict(loaded.holder_hashes)
         for number in plan.holders_removed:
             hashes.pop(number, None)
-        hashes.update(
-            (h.qualification_number, target.holder_hashes[h.qualification_number])
-            for h in plan.holders_put
-        )
-        buckets = {imports.bucket_of(n) for n in plan.holder_buckets_of}
+        hashes.update((number, target.holder_hashes[number]) for number in put)
+        # Only the buckets of the numbers whose hash changed are written again.
+        buckets = {imports.bucket_of(n) for n in [*put, *plan.holders_removed]}
         written += imports.put_holder_hashes(hashes, buckets)
-    if plan.digests_put or plan.digests_removed:
-        written += imports.write_organisation_digests(plan.digests_put, plan.digests_removed)
+    if plan.digests_put or plan.organisations_removed:
+        written += imports.write_organisation_digests(plan.digests_put, plan.organisations_removed)
     return written

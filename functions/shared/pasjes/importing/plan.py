@@ -145,8 +145,6 @@ class Plan:
     enable: list[str] = field(default_factory=list)  # usernames
     disable: list[str] = field(default_factory=list)
     digests_put: dict[str, OrganisationDigest] = field(default_factory=dict)
-    digests_removed: list[str] = field(default_factory=list)
-    holder_buckets_of: list[str] = field(default_factory=list)  # numbers whose hash changed
     errors: list[str] = field(default_factory=list)  # the export cannot be loaded as it is
     # Contact persons whose memberships are not written (lower-cased email -> why, by line):
     # the rest loads, and their organisations' contact persons are compared again next time.
@@ -199,7 +197,6 @@ def _holders(
         if before == content_hash:
             continue
         result.holders_put.append(target.holders[number])
-        result.holder_buckets_of.append(number)
         if before is None:
             counts["holdersAdded"] += 1
             continue
@@ -215,7 +212,6 @@ def _holders(
                     ] += 1
     if manifest.scope == "full":
         result.holders_removed = sorted(set(loaded.holder_hashes) - set(target.holder_hashes))
-        result.holder_buckets_of += result.holders_removed
         counts["holdersRemoved"] = len(result.holders_removed)
 
 
@@ -230,7 +226,6 @@ def _organisations(target: Target, loaded: Loaded, reading: ToRead, result: Plan
             result.organisations_put.append(target.organisations[organisation_id])
         counts["organisationsAdded" if before is None else "organisationsChanged"] += 1
     result.organisations_removed = sorted(reading.removed)
-    result.digests_removed = list(result.organisations_removed)
     counts["organisationsRemoved"] = len(result.organisations_removed)
 
 
