@@ -173,23 +173,22 @@ class ImportsWatcher:
         etag = self._report_etag(name)
         # The function keeps only a `loaded` report (against a run that changes nothing): a
         # refusal or failure is written again, even when its bytes are the same as before.
-        if etag is None or (etag == before and self._outcome(name) == "loaded"):
+        report = None if etag is None else self._report(name)
+        if report is None or (etag == before and report.get("outcome") == "loaded"):
             self.log(
                 f"Import {key}: export {name} was loaded before and nothing changed "
                 f"(its report, reports/{name}.json, is kept)."
             )
             return None
-        report: dict[str, Any] = json.loads(
-            self.s3.get_object(Bucket=self.bucket, Key=report_key(name))["Body"].read()
-        )
         report_path(path).write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n")
         for line in summary(key, report):
             self.log(line)
         return report
 
-    def _outcome(self, name: str) -> object:
+    def _report(self, name: str) -> dict[str, Any]:
         stored = self.s3.get_object(Bucket=self.bucket, Key=report_key(name))
-        return json.loads(stored["Body"].read()).get("outcome")
+        report: dict[str, Any] = json.loads(stored["Body"].read())
+        return report
 
     def _report_etag(self, name: str) -> str | None:
         try:
